@@ -1,0 +1,240 @@
+"""ConflictModel: the wiring of PrevSim and the order of the phases of a week.
+
+Imports only mesa, numpy, scipy, networkx and pandas (DESIGN.md §1.1): no Hydra, no
+matplotlib, no file output. Parameters arrive as validated dataclasses (``sim.params``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import mesa
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from sim import dynamics
+from sim.agents import Party
+from sim.dynamics import Level
+from sim.events import EventKind, EventLog
+from sim.network import build_network, weight_matrix
+from sim.params import Params, validate
+from sim.rng import Streams
+from sim.shocks import ShockCalendar
+
+__all__ = ["ConflictModel", "PartyState"]
+
+#: Beta concentration (a + b) of the initial will to settle: a broad spread.
+WILL_CONCENTRATION = 4.0
+
+
+@dataclass
+class PartyState:
+    """Struct of arrays: one entry per party, in ``model.party_ids`` order."""
+
+    hostility: np.ndarray        # h ≥ 0
+    grievance: np.ndarray        # g, current drive (baseline + memory of violence)
+    grievance_base: np.ndarray   # baseline grievance g0 (history and coups raise it)
+    restraint: np.ndarray        # a, per week
+    level: np.ndarray            # int8, 0-4
+    weariness: np.ndarray        # war weariness
+    will_base: np.ndarray        # will to settle without weariness
+    will_to_settle: np.ndarray   # 0-1, rises with weariness (ripeness)
+    past_war: np.ndarray         # bool: a war in the 30 years before week 0
+    ever_violent: np.ndarray     # bool: reached violence during the run
+    region: np.ndarray           # int region code
+    misperception: np.ndarray    # multiplier on noise_sd for perception errors
+    cost: np.ndarray             # international cost of escalating (hostility/week)
+
+
+class ConflictModel(mesa.Model):
+    """Parties escalating and de-escalating on a weighted network.
+
+    Args:
+        params: validated parameters (``sim.compose()`` builds them like the CLI does);
+            ``None`` means all defaults.
+
+    Attributes:
+        params: the parameters of this run.
+        network: the networkx graph of parties.
+        party_ids: node ids, in the order of every per-party array.
+        adjacency: W as ``scipy.sparse`` CSR in ``party_ids`` order.
+        state: :class:`PartyState`, the parties' arrays.
+        streams: the named random streams (``sim.rng``).
+    """
+
+    def __init__(self, params: Params | None = None):
+        params = validate(params if params is not None else Params())
+        self.params = params
+        self.streams = Streams(params.seed)
+        super().__init__(rng=self.streams["mesa"])
+        self.dt = params.dt_weeks
+        self.n_steps = params.n_steps
+
+        self.network: nx.Graph = build_network(params.network, self.streams["network"])
+        self.party_ids: list = list(self.network.nodes)
+        self.adjacency = weight_matrix(self.network, self.party_ids, params.network.normalise)
+        self._row_norm = np.sqrt(np.asarray(self.adjacency.multiply(self.adjacency)
+                                            .sum(axis=1)).ravel())
+        esc = params.escalation
+        self._thresholds = np.array([esc.tension, esc.crisis, esc.violence,
+                                     esc.armed_conflict])
+        self.state = self._initial_state()
+        self.shocks = ShockCalendar(params.shocks, len(self.party_ids), self.n_steps,
+                                    self.dt, self.streams["shocks"])
+        self._noise_rng = self.streams["dynamics"]
+        self._perception_rng = self.streams["perception"]
+
+        self.parties = [Party(self, i) for i in range(len(self.party_ids))]
+        self.event_log = EventLog(self.party_ids, int(Level.VIOLENCE))
+        self._level_rows = [self.state.level.copy()]
+        self._hostility_rows = ([self.state.hostility.astype(np.float32)]
+                                if params.record.hostility else None)
+        self._history_cache: dict[str, np.ndarray] = {}
+
+    # ------------------------------------------------------------------ set-up
+    def _initial_state(self) -> PartyState:
+        """Draw week 0 from the ``initial_state`` stream; file attributes override."""
+        p, dyn, n = self.params, self.params.dynamics, len(self.party_ids)
+        # One child generator per attribute: changing one attribute's distribution
+        # never shifts another attribute's draws.
+        g = dict(zip(("restraint", "grievance", "hostility", "will", "history"),
+                     self.streams["initial_state"].spawn(5)))
+        restraint = np.maximum(dyn.restraint_mean + dyn.restraint_sd
+                               * g["restraint"].standard_normal(n), 0.1 * dyn.restraint_mean)
+        if dyn.grievance_cv > 0:
+            shape = 1.0 / dyn.grievance_cv**2
+            grievance = dyn.grievance_mean / shape * g["grievance"].standard_gamma(shape, n)
+        else:
+            grievance = np.full(n, dyn.grievance_mean)
+        hostility = np.maximum(dyn.initial_hostility_mean + dyn.initial_hostility_sd
+                               * g["hostility"].standard_normal(n), 0.0)
+        will = _beta(g["will"], dyn.will_to_settle_mean, WILL_CONCENTRATION, n)
+        past_war = g["history"].random(n) < p.history.past_war_fraction
+
+        attrs = self.network.nodes
+        def override(name: str, values: np.ndarray, cast=float) -> np.ndarray:
+            if self.party_ids and name in attrs[self.party_ids[0]]:
+                return np.array([cast(attrs[v][name]) for v in self.party_ids],
+                                dtype=values.dtype)
+            return values
+
+        restraint = override("restraint", restraint)
+        grievance = override("grievance", grievance)
+        hostility = override("hostility", hostility)
+        will = override("will_to_settle", will)
+        past_war = override("past_war", past_war, lambda v: bool(int(float(v))))
+        grievance_base = grievance + p.history.grievance_boost * past_war
+        level = dynamics.update_levels(hostility, np.zeros(n, np.int8), self._thresholds, 0.0)
+        region = np.array([int(attrs[v]["region"]) for v in self.party_ids], dtype=np.int64)
+        return PartyState(
+            hostility=hostility, grievance=grievance_base.copy(),
+            grievance_base=grievance_base, restraint=restraint, level=level,
+            weariness=np.zeros(n), will_base=will, will_to_settle=will.copy(),
+            past_war=past_war, ever_violent=level >= Level.VIOLENCE, region=region,
+            misperception=np.full(n, dyn.misperception), cost=np.zeros(n))
+
+    # ------------------------------------------------------------------ a week
+    @property
+    def week(self) -> float:
+        """Weeks simulated so far."""
+        return self.steps * self.dt
+
+    def step(self) -> None:
+        """One step: shocks, then the escalation update, then levels and feedbacks."""
+        self._apply_shocks()
+        self._update_hostility()
+        self._update_levels_and_feedbacks()
+        self._record()
+
+    def _apply_shocks(self) -> None:
+        s, p, week = self.state, self.params.shocks, self.week
+        for i in self.shocks.polling(week, week - self.dt):
+            self.event_log.add(week, EventKind.ELECTION, int(i))
+        for i in self.shocks.coups(self.steps):
+            s.hostility[i] = min(s.hostility[i] + p.coup_hostility,
+                                 self.params.dynamics.hostility_cap)
+            s.grievance_base[i] += p.coup_grievance
+            s.grievance[i] += p.coup_grievance
+            self.event_log.add(week, EventKind.COUP, int(i))
+
+    def _update_hostility(self) -> None:
+        s, dyn, n = self.state, self.params.dynamics, len(self.party_ids)
+        # Always the same draws per step, whatever the state: common random numbers.
+        eps_perception = self._perception_rng.standard_normal(n)
+        eps_noise = self._noise_rng.standard_normal(n)
+        drive = s.grievance + self.shocks.election_drive(self.week) - s.cost
+        if dyn.feedback:
+            drive = drive + dynamics.mobilisation(
+                s.hostility, dyn.mobilisation, dyn.mobilisation_threshold,
+                dyn.mobilisation_width) - s.weariness
+        pressure = dynamics.perceived_pressure(
+            self.adjacency, s.hostility, self._row_norm, dyn.noise_sd * s.misperception,
+            eps_perception)
+        s.hostility = dynamics.hostility_step(
+            s.hostility, pressure, s.restraint, drive, dyn.reaction, self.dt,
+            (dyn.noise_sd * math.sqrt(self.dt)) * eps_noise, dyn.hostility_cap)
+
+    def _update_levels_and_feedbacks(self) -> None:
+        s, dyn = self.state, self.params.dynamics
+        new = dynamics.update_levels(s.hostility, s.level, self._thresholds,
+                                     self.params.escalation.hysteresis)
+        self.event_log.add_level_changes(self.week, s.level, new)
+        s.level = new
+        at_war = new >= Level.VIOLENCE
+        s.ever_violent |= at_war
+        if dyn.feedback:
+            s.weariness = dynamics.weariness_step(s.weariness, at_war, dyn.weariness_rate,
+                                                  dyn.weariness_decay, self.dt)
+            s.grievance = dynamics.grievance_step(s.grievance, s.grievance_base, at_war,
+                                                  dyn.grievance_gain, dyn.grievance_decay,
+                                                  self.dt)
+            s.will_to_settle = np.clip(s.will_base + dyn.ripeness * s.weariness, 0.0, 1.0)
+
+    def _record(self) -> None:
+        self._level_rows.append(self.state.level.copy())
+        if self._hostility_rows is not None:
+            self._hostility_rows.append(self.state.hostility.astype(np.float32))
+        self._history_cache.clear()
+
+    def run(self) -> "ConflictModel":
+        """Run to the configured horizon (``params.horizon_weeks``); returns the model."""
+        while self.steps < self.n_steps:
+            self.step()
+        self.running = False
+        return self
+
+    # ------------------------------------------------------------------ records
+    @property
+    def events(self) -> pd.DataFrame:
+        """Every event so far: columns ``week, kind, party, actor, detail``."""
+        return self.event_log.frame()
+
+    @property
+    def level_history(self) -> np.ndarray:
+        """Levels, shape (steps + 1, parties); row 0 is week 0."""
+        if "level" not in self._history_cache:
+            self._history_cache["level"] = np.stack(self._level_rows)
+        return self._history_cache["level"]
+
+    @property
+    def hostility_history(self) -> np.ndarray:
+        """Hostility (float32), shape (steps + 1, parties); needs ``record.hostility``."""
+        if self._hostility_rows is None:
+            raise RuntimeError("hostility history not kept: set record.hostility=true")
+        if "hostility" not in self._history_cache:
+            self._history_cache["hostility"] = np.stack(self._hostility_rows)
+        return self._history_cache["hostility"]
+
+    @property
+    def weeks(self) -> np.ndarray:
+        """Week of each recorded row."""
+        return np.arange(len(self._level_rows)) * self.dt
+
+
+def _beta(rng: np.random.Generator, mean: float, concentration: float, n: int) -> np.ndarray:
+    """Beta draws with the given mean and ``a + b = concentration`` (constant at 0 or 1)."""
+    if mean <= 0 or mean >= 1:
+        return np.full(n, float(mean))
+    return rng.beta(mean * concentration, (1 - mean) * concentration, size=n)

@@ -1,0 +1,393 @@
+"""Every parameter of PrevSim: its default, unit, valid range and source, in one place.
+
+This module is the single source of defaults. The Hydra schema (``sim.config``), the YAML
+files under ``configs/``, the documentation (``docs/model.md``) and the dashboard's
+controls are all derived from these dataclasses; nobody retypes a default.
+
+Conventions:
+    * Units are in the names (``_weeks``, ``_days``, ``_usd``, ``_per_year``) or, for the
+      rates of the hostility equation, given in the field's ``unit`` metadata.
+      Hostility is a dimensionless index; rates in the hostility equation are per week.
+    * Each field carries metadata: ``help`` (meaning), ``unit``, bounds (``ge``, ``gt``,
+      ``le``, ``lt``) or ``choices``, and ``source`` (where the default comes from).
+      :func:`validate` checks every bound generically and then the cross-field rules.
+    * The dataclasses are plain (not frozen): Hydra's structured configs need that.
+
+Sources cited as ``¶N`` are paragraphs of the UN Secretary-General's report
+*Preventive diplomacy: delivering results* (S/2011/552), summarised in DOMAIN.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import operator
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+__all__ = [
+    "DynamicsParams",
+    "EscalationParams",
+    "HistoryParams",
+    "NetworkParams",
+    "ParameterError",
+    "Params",
+    "PolicyParams",
+    "RecordParams",
+    "ScenarioInfo",
+    "ShockParams",
+    "iter_fields",
+    "validate",
+]
+
+DAYS_PER_WEEK = 7.0
+PROTOTYPE = "DESIGN.md §3 prototype, calibrated (docs/model.md, Calibration)"
+
+
+def param(
+    default: Any,
+    *,
+    help: str,
+    unit: str = "-",
+    source: str = "modelling choice",
+    ge: float | None = None,
+    gt: float | None = None,
+    le: float | None = None,
+    lt: float | None = None,
+    choices: tuple[str, ...] | None = None,
+) -> Any:
+    """A dataclass field with its documentation and valid range as metadata."""
+    meta = {"help": help, "unit": unit, "source": source, "ge": ge, "gt": gt, "le": le,
+            "lt": lt, "choices": choices}
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: type(default)(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass
+class ScenarioInfo:
+    """Which stylised case the parameters describe."""
+
+    name: str = param("default", help="Scenario name (the configs/scenario/ file that set it).")
+    description: str = param(
+        "Sixty parties in four regions, calibrated to produce episodes of violence.",
+        help="One line on what the scenario represents.",
+    )
+
+
+@dataclass
+class NetworkParams:
+    """Who reacts to whom: the weighted graph W of parties."""
+
+    kind: str = param(
+        "regional_blocks",
+        help="Graph family: a block model of regions (stochastic block model), a "
+        "Watts-Strogatz small world, a Barabási-Albert scale-free graph, or a file.",
+        choices=("regional_blocks", "small_world", "scale_free", "file"),
+    )
+    n_parties: int = param(60, help="Number of parties (nodes) of a generated network.",
+                           unit="parties", ge=2, le=10_000_000, source=PROTOTYPE)
+    n_regions: int = param(4, help="Regions of the block model (become regional bodies' "
+                           "memberships); contiguous ring segments on a small world.",
+                           unit="regions", ge=1, source=PROTOTYPE)
+    within_degree: float = param(3.0, help="Block model: expected number of ties a party "
+                                 "has inside its own region (sets the within-region tie "
+                                 "probability, so density stays fixed as networks grow).",
+                                 unit="ties", ge=0, source=PROTOTYPE)
+    between_degree: float = param(0.5, help="Block model: expected number of ties a party "
+                                  "has to other regions (cross-border spillover channels).",
+                                  unit="ties", ge=0, source=PROTOTYPE)
+    k_nearest: int = param(4, help="Small world: each party is tied to its k nearest "
+                           "neighbours on a ring before rewiring.", unit="ties", ge=2)
+    rewire_prob: float = param(0.1, help="Small world: probability of rewiring each tie.",
+                               unit="probability", ge=0, le=1)
+    attach_edges: int = param(2, help="Scale free: ties each new party makes "
+                              "(preferential attachment).", unit="ties", ge=1)
+    weight_min: float = param(0.5, help="Generated ties get a weight drawn uniformly "
+                              "from [weight_min, weight_max].", unit="-", ge=0)
+    weight_max: float = param(1.5, help="Upper bound of generated tie weights.", unit="-",
+                              ge=0)
+    normalise: str = param(
+        "row",
+        help="How raw tie weights become W: 'row' divides each row by its sum (a party "
+        "reacts to the weighted mean of its neighbours; ρ(W)=1 when no party is "
+        "isolated), 'spectral' divides by ρ(W), 'none' keeps raw weights.",
+        choices=("row", "spectral", "none"),
+        source=PROTOTYPE,
+    )
+    path: Optional[str] = param(None, help="Network file for kind=file (GraphML or edge "
+                                "list; relative paths are resolved from the working "
+                                "directory).")
+    file_format: str = param("auto", help="Format of the network file; 'auto' goes by "
+                             "extension (.graphml/.xml → GraphML, else edge list).",
+                             choices=("auto", "graphml", "edgelist"))
+
+
+@dataclass
+class DynamicsParams:
+    """The network Richardson map with incentives and its three feedbacks.
+
+    One step of length ``dt`` weeks (``Params.step_days / 7``)::
+
+        h ← max(0, h + dt·(k·W·h̃ − a∘h + g + mob(h) − weariness − cost + shocks)
+                    + noise_sd·√dt·ε)
+
+    where ``h̃`` is hostility as perceived, with misperception noise.
+    """
+
+    reaction: float = param(0.2, help="k: how strongly a party reacts to its neighbours' "
+                            "perceived hostility (Richardson's defence coefficient).",
+                            unit="1/week", ge=0, le=100, source=PROTOTYPE)
+    restraint_mean: float = param(0.4, help="a: mean restraint, the rate at which a "
+                                  "party's hostility relaxes on its own (Richardson's "
+                                  "fatigue/expense coefficient).", unit="1/week", gt=0,
+                                  le=100, source=PROTOTYPE)
+    restraint_sd: float = param(0.05, help="Spread of restraint across parties (normal, "
+                                "truncated at 10% of the mean).", unit="1/week", ge=0)
+    grievance_mean: float = param(0.08, help="g: mean baseline grievance, a constant push "
+                                  "towards hostility.", unit="hostility/week", ge=0,
+                                  source=PROTOTYPE)
+    grievance_cv: float = param(0.5, help="Coefficient of variation of baseline grievance "
+                                "across parties (gamma distribution; 0 = identical).",
+                                unit="-", ge=0, le=10, source=PROTOTYPE)
+    initial_hostility_mean: float = param(0.3, help="Mean hostility at week 0.",
+                                          unit="hostility", ge=0)
+    initial_hostility_sd: float = param(0.1, help="Spread of hostility at week 0 (normal, "
+                                        "truncated at 0).", unit="hostility", ge=0)
+    noise_sd: float = param(0.12, help="Exogenous noise on hostility (events nobody "
+                            "controls). 0 switches off every kind of noise, misperception "
+                            "included.", unit="hostility/√week", ge=0, source=PROTOTYPE)
+    misperception: float = param(1.0, help="Misperception: each party misreads each "
+                                 "neighbour's hostility with noise of sd "
+                                 "misperception·noise_sd (fact-finding lowers it).",
+                                 unit="× noise_sd", ge=0, source="¶32 (fact-finding "
+                                 "corrects misperception); DESIGN.md §3")
+    feedback: bool = param(True, help="Switch for the three feedbacks (mobilisation, war "
+                           "weariness, grievance memory). Off: the linear map.")
+    mobilisation: float = param(0.45, help="m: strength of the self-reinforcing "
+                                "mobilisation term m·sigmoid((h−θ)/s) near the violence "
+                                "threshold: violence begets violence.",
+                                unit="hostility/week", ge=0, source=PROTOTYPE)
+    mobilisation_threshold: float = param(1.5, help="θ: hostility at which mobilisation "
+                                          "is half on (the threshold moment, ¶45).",
+                                          unit="hostility", gt=0, source=PROTOTYPE)
+    mobilisation_width: float = param(0.15, help="s: width of the mobilisation switch.",
+                                      unit="hostility", gt=0, source=PROTOTYPE)
+    weariness_rate: float = param(0.01, help="War weariness added per week a party spends "
+                                  "at violence or above; it is subtracted from the "
+                                  "hostility drive, so wars end (hurting stalemate).",
+                                  unit="hostility/week²", ge=0, source=PROTOTYPE)
+    weariness_decay: float = param(0.05, help="Fraction of war weariness that fades each "
+                                   "week out of violence (none fades while fighting goes on).", unit="1/week", ge=0, le=1)
+    grievance_gain: float = param(0.004, help="Grievance added per week at violence or "
+                                  "above (grievance memory: the conflict trap emerges).",
+                                  unit="hostility/week²", ge=0,
+                                  source="¶29 (conflict trap); calibrated")
+    grievance_decay: float = param(0.01, help="Fraction of excess grievance (above the "
+                                   "baseline) that fades each week.", unit="1/week", ge=0,
+                                   le=1, source="calibrated: half-life ≈ 69 weeks")
+    will_to_settle_mean: float = param(0.5, help="Mean will to settle at week 0 "
+                                       "(beta distributed); decisive for mediation (¶41).",
+                                       unit="probability-like 0-1", ge=0, le=1,
+                                       source="¶41")
+    ripeness: float = param(2.0, help="How much war weariness raises the will to settle "
+                            "(a hurting stalemate ripens a conflict for mediation).",
+                            unit="1/hostility", ge=0)
+    hostility_cap: float = param(1e6, help="Numerical guard: hostility saturates here. "
+                                 "The dynamics are exactly the linear map below it.",
+                                 unit="hostility", gt=0)
+
+
+@dataclass
+class EscalationParams:
+    """The escalation ladder: hostility thresholds of levels 1-4, with hysteresis."""
+
+    tension: float = param(0.75, help="Hostility at which a party enters level 1, tension.",
+                           unit="hostility", gt=0, source=PROTOTYPE)
+    crisis: float = param(1.0, help="Hostility at which a party enters level 2, crisis.",
+                          unit="hostility", gt=0, source=PROTOTYPE)
+    violence: float = param(1.5, help="Hostility at which a party enters level 3, violence "
+                            "(the threshold moment, ¶45).", unit="hostility", gt=0,
+                            source=PROTOTYPE)
+    armed_conflict: float = param(2.6, help="Hostility at which a party enters level 4, "
+                                  "armed conflict.", unit="hostility", gt=0,
+                                  source=PROTOTYPE)
+    hysteresis: float = param(0.2, help="A party leaves a level only when hostility falls "
+                              "this far below the level's entry threshold.",
+                              unit="hostility", ge=0)
+
+
+@dataclass
+class HistoryParams:
+    """Conflict history: parties that had a war before the simulation starts."""
+
+    past_war_fraction: float = param(
+        0.2, help="Share of parties that had a civil war in the previous 30 years.",
+        unit="share", ge=0, le=1,
+        source="modelling choice; ¶29: 90% of 2000s civil wars were in such countries")
+    grievance_boost: float = param(
+        0.06, help="Baseline grievance added to parties with a past war (conflict trap).",
+        unit="hostility/week", ge=0, source="¶29; calibrated (docs/validation)")
+
+
+@dataclass
+class ShockParams:
+    """Exogenous shocks: scheduled elections and random coups."""
+
+    enabled: bool = param(True, help="Switch for all shocks.")
+    election_share: float = param(0.5, help="Share of parties that hold scheduled "
+                                  "elections (the rest are e.g. armed groups).",
+                                  unit="share", ge=0, le=1)
+    election_interval_weeks: int = param(208, help="Weeks between a party's elections "
+                                         "(first one at a random week).", unit="weeks",
+                                         ge=1)
+    election_tension: float = param(0.1, help="Extra grievance drive during an election "
+                                    "period in a divided society (winner-takes-all, "
+                                    "¶38-¶40).", unit="hostility/week", ge=0,
+                                    source="¶38-¶40; calibrated")
+    election_lead_weeks: int = param(6, help="Weeks before the vote that tension rises.",
+                                     unit="weeks", ge=0)
+    election_lag_weeks: int = param(2, help="Weeks after the vote that tension lasts "
+                                    "(contested results).", unit="weeks", ge=0)
+    coup_rate_per_year: float = param(0.01, help="Chance per party per year of an "
+                                      "unconstitutional change of government.",
+                                      unit="1/year", ge=0, le=52,
+                                      source="¶36 (coups started 24 civil wars since "
+                                      "1945); modelling choice")
+    coup_hostility: float = param(1.0, help="Hostility jump of a coup (strong, sudden).",
+                                  unit="hostility", ge=0, source="¶36")
+    coup_grievance: float = param(0.05, help="Lasting baseline grievance added by a coup.",
+                                  unit="hostility/week", ge=0)
+
+
+@dataclass
+class PolicyParams:
+    """The international response. Issue 3 adds the instruments; here only ``none``."""
+
+    name: str = param("none", help="Policy name (the configs/policy/ file that set it).")
+    description: str = param("No international response.", help="One line on the policy.")
+
+
+@dataclass
+class RecordParams:
+    """What a run keeps in memory for outputs and plots."""
+
+    hostility: bool = param(True, help="Keep every party's hostility every week "
+                            "(float32; turn off for very large networks).")
+
+
+@dataclass
+class Params:
+    """All parameters of one run."""
+
+    seed: int = param(0, help="Root seed: every random stream of the run is derived from "
+                      "it (0 is a valid seed).", ge=0)
+    horizon_weeks: int = param(156, help="Simulated time (156 weeks = 3 years).",
+                               unit="weeks", ge=1, le=100_000, source=PROTOTYPE)
+    step_days: float = param(7.0, help="Length of one model step. Rates are per week; "
+                             "the step length dt = step_days/7 weeks.", unit="days",
+                             gt=0, le=7)
+    scenario: ScenarioInfo = field(default_factory=ScenarioInfo)
+    network: NetworkParams = field(default_factory=NetworkParams)
+    dynamics: DynamicsParams = field(default_factory=DynamicsParams)
+    escalation: EscalationParams = field(default_factory=EscalationParams)
+    history: HistoryParams = field(default_factory=HistoryParams)
+    shocks: ShockParams = field(default_factory=ShockParams)
+    policy: PolicyParams = field(default_factory=PolicyParams)
+    record: RecordParams = field(default_factory=RecordParams)
+
+    @property
+    def dt_weeks(self) -> float:
+        """Length of one step in weeks (the one place days become weeks)."""
+        return self.step_days / DAYS_PER_WEEK
+
+    @property
+    def n_steps(self) -> int:
+        """Number of steps in the configured horizon."""
+        return max(1, int(round(self.horizon_weeks / self.dt_weeks)))
+
+
+class ParameterError(ValueError):
+    """Invalid parameters. ``problems`` lists (field, value, what is allowed)."""
+
+    def __init__(self, problems: list[tuple[str, Any, str]]):
+        self.problems = problems
+        lines = [f"  {f} = {v!r}: {allowed}" for f, v, allowed in problems]
+        super().__init__("invalid parameters:\n" + "\n".join(lines))
+
+
+def iter_fields(obj: Any, prefix: str = ""):
+    """Yield ``(dotted_name, field, value)`` for every leaf parameter of a dataclass."""
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        name = f"{prefix}{f.name}"
+        if dataclasses.is_dataclass(value):
+            yield from iter_fields(value, name + ".")
+        else:
+            yield name, f, value
+
+
+_OPS = {"ge": (operator.ge, ">="), "gt": (operator.gt, ">"), "le": (operator.le, "<="),
+        "lt": (operator.lt, "<")}
+
+
+def _check_bounds(name: str, f: dataclasses.Field, value: Any) -> list[tuple[str, Any, str]]:
+    """The field's declared choices or numeric bounds, checked against ``value``."""
+    meta = f.metadata
+    if meta.get("choices") is not None:
+        if value not in meta["choices"]:
+            return [(name, value, "one of " + ", ".join(meta["choices"]))]
+        return []
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return []
+    if isinstance(value, float) and not math.isfinite(value):
+        return [(name, value, "a finite number")]
+    rules = [(key, meta[key]) for key in _OPS if meta.get(key) is not None]
+    if any(not _OPS[key][0](value, bound) for key, bound in rules):
+        allowed = " and ".join(f"{_OPS[key][1]} {bound:g}" for key, bound in rules)
+        return [(name, value, "must be " + allowed)]
+    return []
+
+
+def validate(params: Params) -> Params:
+    """Check every range and cross-field rule; raise :class:`ParameterError` listing all
+    problems (field, value, what is allowed). Returns ``params`` for chaining."""
+    problems: list[tuple[str, Any, str]] = []
+    for name, f, value in iter_fields(params):
+        problems += _check_bounds(name, f, value)
+
+    net, esc, dyn = params.network, params.escalation, params.dynamics
+    ladder = [("escalation.tension", esc.tension), ("escalation.crisis", esc.crisis),
+              ("escalation.violence", esc.violence),
+              ("escalation.armed_conflict", esc.armed_conflict)]
+    for (lo_name, lo), (hi_name, hi) in zip(ladder, ladder[1:]):
+        if not hi > lo:
+            problems.append((hi_name, hi, f"must be above {lo_name} = {lo:g} (the ladder "
+                             "rises)"))
+    if esc.hysteresis >= esc.tension:
+        problems.append(("escalation.hysteresis", esc.hysteresis,
+                         f"must be below escalation.tension = {esc.tension:g}"))
+    if net.weight_max < net.weight_min:
+        problems.append(("network.weight_max", net.weight_max,
+                         f"must be >= network.weight_min = {net.weight_min:g}"))
+    if net.kind == "file" and not net.path:
+        problems.append(("network.path", net.path, "a GraphML or edge-list file path when "
+                         "network.kind=file"))
+    if net.kind != "file":
+        if net.n_regions > net.n_parties:
+            problems.append(("network.n_regions", net.n_regions,
+                             f"at most network.n_parties = {net.n_parties}"))
+        if net.kind == "small_world" and net.k_nearest >= net.n_parties:
+            problems.append(("network.k_nearest", net.k_nearest,
+                             f"below network.n_parties = {net.n_parties}"))
+        if net.kind == "scale_free" and net.attach_edges >= net.n_parties:
+            problems.append(("network.attach_edges", net.attach_edges,
+                             f"below network.n_parties = {net.n_parties}"))
+    if params.dt_weeks * dyn.restraint_mean > 1:
+        problems.append(("dynamics.restraint_mean", dyn.restraint_mean,
+                         f"at most 1/dt = {1 / params.dt_weeks:g} per week with "
+                         f"step_days = {params.step_days:g} (a step must not overshoot); "
+                         "or shorten step_days"))
+    if problems:
+        raise ParameterError(problems)
+    return params
