@@ -80,7 +80,9 @@ def _tie_probability(p: NetworkParams, sizes: list[int], i: int, j: int) -> floa
     if i == j:
         others = sizes[i] - 1
         return min(1.0, p.within_degree / others) if others > 0 else 0.0
-    outside = sum(sizes) - sizes[i]
+    # one probability for every pair of regions (the matrix must be symmetric), set by
+    # the mean number of parties outside a region
+    outside = sum(sizes) * (1 - 1 / len(sizes))
     return min(1.0, p.between_degree / outside) if outside > 0 else 0.0
 
 

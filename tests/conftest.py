@@ -1,0 +1,48 @@
+"""Shared helpers for the tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.params import Params
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_params(**dotted) -> Params:
+    """Default Params with dotted overrides: make_params(**{"dynamics.reaction": 0.3})."""
+    p = Params()
+    for key, value in dotted.items():
+        obj = p
+        *path, leaf = key.split(".")
+        for part in path:
+            obj = getattr(obj, part)
+        if not hasattr(obj, leaf):
+            raise AttributeError(key)
+        setattr(obj, leaf, value)
+    return p
+
+
+def linear_params(**dotted) -> Params:
+    """The deterministic linear map: no feedback, noise, shocks or policy."""
+    base = {"dynamics.feedback": False, "dynamics.noise_sd": 0.0, "shocks.enabled": False}
+    base.update(dotted)
+    return make_params(**base)
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120
+            ) -> subprocess.CompletedProcess:
+    """Run ``python -m sim`` as a user would."""
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd or ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def params_factory():
+    return make_params

@@ -1,0 +1,81 @@
+"""Each mechanism of sim.dynamics alone, against hand-computed values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from sim import dynamics
+from sim.dynamics import Level
+
+THRESHOLDS = np.array([0.75, 1.0, 1.5, 2.6])
+
+
+@pytest.mark.parametrize("old,h,expected", [
+    (0, 0.10, 0), (0, 0.80, 1), (0, 1.60, 3), (0, 3.00, 4),   # rising: every level reached
+    (3, 1.40, 3),   # inside the hysteresis band (1.5 - 0.2 = 1.3): stays at violence
+    (3, 1.29, 2),   # below the band: falls to crisis
+    (3, 0.50, 0),   # falls through several levels
+    (4, 2.45, 4), (4, 2.39, 3),
+    (1, 0.60, 1), (1, 0.54, 0),
+    (2, 1.45, 2),   # above crisis, below violence: stays
+])
+def test_levels_with_hysteresis(old, h, expected):
+    new = dynamics.update_levels(np.array([h]), np.array([old], np.int8), THRESHOLDS, 0.2)
+    assert new.tolist() == [expected] and new.dtype == np.int8
+
+
+def test_levels_without_hysteresis_are_a_step_function():
+    h = np.linspace(0, 4, 401)
+    levels = dynamics.update_levels(h, np.full(h.size, 4, np.int8), THRESHOLDS, 0.0)
+    assert np.array_equal(levels, np.searchsorted(THRESHOLDS, h, side="right"))
+
+
+def test_mobilisation_is_half_on_at_threshold_and_saturates():
+    m = dynamics.mobilisation(np.array([1.5, 0.0, 10.0]), 0.45, 1.5, 0.15)
+    assert m[0] == pytest.approx(0.225)
+    assert m[1] < 1e-4 and m[2] == pytest.approx(0.45)
+    assert np.all(np.isfinite(dynamics.sigmoid(np.array([-1e6, 1e6]))))
+
+
+def test_hostility_step_is_the_explicit_richardson_step():
+    W = sp.csr_array(np.array([[0, 1.0], [0.5, 0]]))
+    h = np.array([1.0, 2.0])
+    pressure = W @ h
+    out = dynamics.hostility_step(h, pressure, np.array([0.4, 0.4]), np.array([0.1, 0.0]),
+                                  0.2, 1.0, np.zeros(2), 1e6)
+    expected = h + (0.2 * np.array([2.0, 0.5]) - 0.4 * h + np.array([0.1, 0.0]))
+    assert np.allclose(out, expected)
+
+
+def test_hostility_is_clipped_at_zero_and_cap():
+    out = dynamics.hostility_step(np.array([0.1, 5.0]), np.zeros(2), np.zeros(2),
+                                  np.array([-1.0, 10.0]), 0.0, 1.0, np.zeros(2), 8.0)
+    assert out.tolist() == [0.0, 8.0]
+
+
+def test_perception_noise_scales_with_row_norm_and_sd():
+    W = sp.csr_array(np.array([[0, 0.6, 0.8], [1, 0, 0], [0, 0, 0]]))
+    row_norm = np.sqrt(np.asarray(W.multiply(W).sum(axis=1)).ravel())
+    assert row_norm.tolist() == pytest.approx([1.0, 1.0, 0.0])
+    out = dynamics.perceived_pressure(W, np.ones(3), row_norm, np.array([0.5, 0.0, 0.5]),
+                                      np.array([2.0, 2.0, 2.0]))
+    assert out.tolist() == pytest.approx([1.4 + 1.0, 1.0, 0.0])
+
+
+def test_weariness_grows_in_war_and_fades_only_after():
+    w = np.array([0.1, 0.1])
+    out = dynamics.weariness_step(w, np.array([True, False]), 0.01, 0.05, 1.0)
+    assert out.tolist() == pytest.approx([0.11, 0.095])
+
+
+def test_grievance_memory_rises_in_war_relaxes_to_baseline():
+    g = dynamics.grievance_step(np.array([0.2, 0.2]), np.array([0.1, 0.1]),
+                                np.array([True, False]), 0.004, 0.01, 1.0)
+    assert g.tolist() == pytest.approx([0.2 + 0.004 - 0.001, 0.2 - 0.001])
+
+
+def test_level_enum_values():
+    assert [lv.value for lv in Level] == [0, 1, 2, 3, 4]
+    assert Level(3).name == "VIOLENCE"

@@ -1,0 +1,155 @@
+"""Networks: seeded families, files, validation, the matrix W."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from sim.network import (NetworkError, build_network, load_network, spectral_radius,
+                         validate_graph, weight_matrix)
+from sim.params import NetworkParams
+from tests.conftest import ROOT
+
+FAMILIES = ["regional_blocks", "small_world", "scale_free"]
+
+
+def build(kind, seed, **kw):
+    p = NetworkParams(kind=kind, **kw)
+    return build_network(p, np.random.default_rng(seed))
+
+
+def edges_with_weights(g):
+    return sorted((u, v, round(d["weight"], 12)) for u, v, d in g.edges(data=True))
+
+
+@pytest.mark.parametrize("kind", FAMILIES)
+def test_same_seed_same_graph_different_seed_different(kind):
+    a, b, c = build(kind, 1), build(kind, 1), build(kind, 2)
+    assert edges_with_weights(a) == edges_with_weights(b)
+    assert nx.get_node_attributes(a, "region") == nx.get_node_attributes(b, "region")
+    assert edges_with_weights(a) != edges_with_weights(c)
+
+
+def test_networkx_global_random_is_never_used():
+    import random
+
+    random.seed(123)
+    a = build("small_world", 5)
+    random.seed(999)
+    b = build("small_world", 5)
+    assert edges_with_weights(a) == edges_with_weights(b)
+
+
+@pytest.mark.parametrize("kind", FAMILIES)
+def test_generated_graph_attributes(kind):
+    g = build(kind, 3, n_parties=80, weight_min=0.2, weight_max=0.9)
+    assert g.number_of_nodes() == 80
+    weights = np.array([d["weight"] for _, _, d in g.edges(data=True)])
+    assert weights.min() >= 0.2 and weights.max() <= 0.9
+    regions = nx.get_node_attributes(g, "region")
+    assert len(regions) == 80 and min(regions.values()) == 0
+
+
+def test_block_model_ties_mostly_within_regions():
+    g = build("regional_blocks", 0, n_parties=400, n_regions=4, within_degree=4,
+              between_degree=0.5)
+    region = nx.get_node_attributes(g, "region")
+    assert sorted(set(region.values())) == [0, 1, 2, 3]
+    within = sum(region[u] == region[v] for u, v in g.edges)
+    between = g.number_of_edges() - within
+    # expected within:between = 4:0.5; allow wide statistical tolerance (±35%)
+    assert 8 * 0.65 < within / between < 8 * 1.35
+    mean_degree = 2 * g.number_of_edges() / 400
+    assert 4.5 * 0.85 < mean_degree < 4.5 * 1.15
+
+
+@pytest.mark.parametrize("kind", FAMILIES)
+def test_row_normalised_w(kind):
+    g = build(kind, 4)
+    order = list(g.nodes)
+    W = weight_matrix(g, order, "row")
+    sums = np.asarray(W.sum(axis=1)).ravel()
+    degree = np.array([g.degree(v) for v in order])
+    assert np.allclose(sums[degree > 0], 1.0) and np.all(sums[degree == 0] == 0)
+    if (degree > 0).all():
+        assert spectral_radius(W) == pytest.approx(1.0, abs=1e-9)
+
+
+def test_spectral_normalisation_and_raw_weights():
+    g = build("scale_free", 4)
+    order = list(g.nodes)
+    raw = weight_matrix(g, order, "none")
+    assert raw[0, 1] == pytest.approx(g[order[0]][order[1]]["weight"]) if g.has_edge(
+        order[0], order[1]) else raw[0, 1] == 0
+    assert spectral_radius(weight_matrix(g, order, "spectral")) == pytest.approx(1.0)
+
+
+def test_spectral_radius_sparse_path_matches_dense():
+    g = build("regional_blocks", 2, n_parties=700)
+    W = weight_matrix(g, list(g.nodes), "none")
+    dense = float(np.max(np.abs(np.linalg.eigvals(W.toarray()))))
+    assert spectral_radius(W) == pytest.approx(dense, rel=1e-6)
+
+
+def test_load_graphml_with_attributes():
+    g = load_network(ROOT / "tests" / "data" / "two_regions.graphml")
+    assert set(g.nodes) == {"north_gov", "north_opp", "south_gov", "south_rebels"}
+    assert g.graph["region_labels"] == ["north", "south"]
+    assert g.nodes["south_gov"]["region"] == 1
+    assert g["south_gov"]["south_rebels"]["weight"] == 2.0
+
+
+def test_load_edgelist_with_and_without_weights(tmp_path):
+    f = tmp_path / "net.txt"
+    f.write_text("# two ties\na b 2.5\nb c 1\n\nd\n")
+    g = load_network(f)
+    assert g["a"]["b"]["weight"] == 2.5 and "d" in g and g.degree("d") == 0
+    f2 = tmp_path / "plain.edges"
+    f2.write_text("a b\nb c\n")
+    g2 = load_network(f2)
+    assert all(d["weight"] == 1.0 for _, _, d in g2.edges(data=True))
+    assert set(nx.get_node_attributes(g2, "region")) == {"a", "b", "c"}
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("a a 1\n", "self loops"),
+    ("a b -1\n", "weights must be finite and >= 0"),
+    ("a b x\n", "is not a number"),
+    ("a b 1 2\n", "expected 'source target [weight]'"),
+    ("a b 1\nb c\n", "'weight' is on 1 of 2 edges"),
+    ("# nothing\n", "empty"),
+])
+def test_malformed_edgelists_are_named(tmp_path, text, fragment):
+    f = tmp_path / "bad.txt"
+    f.write_text(text)
+    with pytest.raises(NetworkError, match=fragment.replace("[", r"\[").replace("]", r"\]")):
+        load_network(f)
+
+
+def test_graphml_with_partial_node_attribute(tmp_path):
+    text = (ROOT / "tests" / "data" / "two_regions.graphml").read_text()
+    text = text.replace('<data key="region">south</data><data key="past_war">0</data>',
+                        '<data key="past_war">0</data>')
+    f = tmp_path / "partial.graphml"
+    f.write_text(text)
+    with pytest.raises(NetworkError, match=r"node attribute 'region' is on 3 of 4 nodes"):
+        load_network(f)
+
+
+def test_missing_file_and_bad_xml(tmp_path):
+    with pytest.raises(NetworkError, match="no such file"):
+        load_network(tmp_path / "nope.graphml")
+    bad = tmp_path / "bad.graphml"
+    bad.write_text("<graphml><graph")
+    with pytest.raises(NetworkError, match="not readable as GraphML"):
+        load_network(bad)
+
+
+def test_validate_graph_rejects_bad_node_values():
+    g = nx.Graph()
+    g.add_node("a", region=0, will_to_settle=2.0)
+    with pytest.raises(NetworkError, match="will_to_settle"):
+        validate_graph(g)
+    with pytest.raises(NetworkError, match="empty"):
+        validate_graph(nx.Graph())

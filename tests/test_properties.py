@@ -1,0 +1,61 @@
+"""Invariants on random small networks and parameters (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim import ConflictModel, metrics
+from tests.conftest import make_params
+
+param_space = st.fixed_dictionaries({
+    "seed": st.integers(0, 2**32),
+    "horizon_weeks": st.integers(1, 60),
+    "network.kind": st.sampled_from(["regional_blocks", "small_world", "scale_free"]),
+    "network.n_parties": st.integers(5, 40),
+    "network.n_regions": st.integers(1, 4),
+    "network.normalise": st.sampled_from(["row", "spectral", "none"]),
+    "dynamics.reaction": st.floats(0, 3),
+    "dynamics.restraint_mean": st.floats(0.01, 1.0),
+    "dynamics.noise_sd": st.floats(0, 1),
+    "dynamics.misperception": st.floats(0, 3),
+    "dynamics.grievance_mean": st.floats(0, 1),
+    "dynamics.feedback": st.booleans(),
+    "shocks.enabled": st.booleans(),
+    "shocks.coup_rate_per_year": st.floats(0, 5),
+})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(over=param_space)
+def test_invariants(over):
+    model = ConflictModel(make_params(**over))
+    n = len(model.party_ids)
+    for _ in range(model.n_steps):
+        model.step()
+        s = model.state
+        assert np.all(np.isfinite(s.hostility)) and np.all(s.hostility >= 0)
+        assert s.hostility.max() <= model.params.dynamics.hostility_cap
+        assert s.level.min() >= 0 and s.level.max() <= 4
+        assert np.all((s.will_to_settle >= 0) & (s.will_to_settle <= 1))
+        for arr in (s.hostility, s.grievance, s.restraint, s.level, s.region):
+            assert arr.shape == (n,)
+    out = metrics.outcomes(model)
+    assert 0 <= out["parties_in_violence"] <= n
+    assert out["violence_party_weeks"] <= n * model.week
+    assert out["armed_conflict"] in (0, 1)
+
+
+@settings(max_examples=30, deadline=None)
+@given(h=st.lists(st.floats(0, 5), min_size=1, max_size=30),
+       old=st.integers(0, 4), hyst=st.floats(0, 0.7))
+def test_levels_move_consistently(h, old, hyst):
+    """A level never rises past what hostility reaches, nor falls below it."""
+    from sim.dynamics import update_levels
+
+    th = np.array([0.75, 1.0, 1.5, 2.6])
+    h = np.array(h)
+    new = update_levels(h, np.full(h.size, old, np.int8), th, hyst)
+    up = np.searchsorted(th, h, side="right")
+    assert np.all(new >= up) and np.all(new <= np.maximum(old, up))
