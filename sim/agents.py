@@ -50,7 +50,7 @@ class Party(mesa.Agent):
     restraint = _array_view("restraint", "Restraint a (relaxation rate per week).")
     will_to_settle = _array_view("will_to_settle", "Will to settle, 0-1.")
     weariness = _array_view("weariness", "Accumulated war weariness.")
-    past_war = _array_view("past_war", "Had a war before week 0 or during the run.", bool)
+    past_war = _array_view("past_war", "Had a war in the 30 years before week 0 (conflict history).", bool)
     region = _array_view("region", "Region code (regional body membership).", int)
 
     @property

@@ -227,7 +227,7 @@ class HistoryParams:
         source="modelling choice; ¶29: 90% of 2000s civil wars were in such countries")
     grievance_boost: float = param(
         0.06, help="Baseline grievance added to parties with a past war (conflict trap).",
-        unit="hostility/week", ge=0, source="¶29; calibrated (docs/validation)")
+        unit="hostility/week", ge=0, source="¶29; calibrated (docs/model.md, Calibration)")
 
 
 @dataclass

@@ -127,3 +127,13 @@ def test_yaml_group_files_hold_only_what_differs_from_defaults():
                     continue
                 assert defaults[section].get(key) != value, (
                     f"configs/{group}/{choice}.yaml restates default {section}.{key}")
+
+
+def test_docs_parameter_tables_are_generated_from_params():
+    """docs/model.md's tables come from sim/params.py (scripts/param_table.py --write)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "param_table.py"),
+                             "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
