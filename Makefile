@@ -29,7 +29,7 @@ run: venv
 	$(PY) -m sim $(ARGS)
 
 test: venv
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup $(ARGS)
 
 bench: venv
 	$(PY) benchmarks/bench_step.py

@@ -61,3 +61,74 @@ class Party(mesa.Agent):
     def __repr__(self) -> str:
         return (f"Party({self.party_id!r}, level={self.level.name}, "
                 f"hostility={self.hostility:.3f})")
+
+
+class Body(mesa.Agent):
+    """An acting and observing body: the UN or a regional organisation.
+
+    Attributes:
+        name: e.g. ``"UN"`` or ``"RB1"``.
+        params: its :class:`~sim.params.BodyParams`.
+        members: bool per party: the parties it serves (all, for the UN).
+        mediators: its pool of :class:`Mediator` agents.
+        queue: envoy requests waiting for a free mediator (first come, first served).
+    """
+
+    def __init__(self, model: "ConflictModel", name: str, params, members):
+        super().__init__(model)
+        self.name = name
+        self.params = params
+        self.members = members
+        self.mediators: list[Mediator] = []
+        self.queue: list = []
+
+    @property
+    def consensus_weeks(self) -> float:
+        """Time to agree to act: ``(1 − unity) × consensus_days_at_zero_unity``."""
+        return (1.0 - self.params.unity) * self.params.consensus_days_at_zero_unity / 7.0
+
+    def free_mediator(self) -> "Mediator | None":
+        """The first idle mediator of the pool, if any."""
+        return next((m for m in self.mediators if m.status == Mediator.IDLE), None)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r}, members={int(self.members.sum())})"
+
+
+class InternationalBody(Body):
+    """The UN: Security Council (unity), the Secretary-General's good offices (envoys),
+    regional offices (``params.regional_offices``). Observes and serves every party."""
+
+
+class RegionalBody(Body):
+    """A regional or sub-regional organisation (AU, ECOWAS-like) of one region."""
+
+    def __init__(self, model: "ConflictModel", name: str, params, members, region: int):
+        super().__init__(model, name, params, members)
+        self.region = region
+
+
+class Mediator(mesa.Agent):
+    """An envoy of a body's pool: idle, travelling to a crisis, or engaged in it.
+
+    Credibility is "hard to win and easy to lose" (¶61): it rises with each agreement and
+    falls with each engagement that ends without one, and it carries over to the next
+    crisis.
+    """
+
+    IDLE, TRAVELLING, ENGAGED = "idle", "travelling", "engaged"
+
+    def __init__(self, model: "ConflictModel", body: Body, credibility: float):
+        super().__init__(model)
+        self.body = body
+        self.credibility = credibility
+        self.status = Mediator.IDLE
+        self.party: int | None = None
+        self.crisis = None
+        self.request = None
+        self.arrive_week = float("nan")
+        self.until_week = float("nan")
+
+    def __repr__(self) -> str:
+        return (f"Mediator({self.body.name}#{self.unique_id}, {self.status}, "
+                f"credibility={self.credibility:.2f})")

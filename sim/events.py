@@ -6,6 +6,7 @@ warnings, actions) as rows. :meth:`EventLog.frame` builds the pandas table on de
 
 from __future__ import annotations
 
+from collections import Counter
 from enum import StrEnum
 
 import numpy as np
@@ -23,72 +24,106 @@ class EventKind(StrEnum):
     VIOLENCE_END = "violence_end"      # back below level 3
     ELECTION = "election"              # polling week of a scheduled election
     COUP = "coup"                      # unconstitutional change of government
+    WARNING = "warning"                # an observer's warning opens a crisis
+    VIOLENCE_ALARM = "violence_alarm"  # an observer sees violence in an open crisis
+    CRISIS_CLOSED = "crisis_closed"    # every observer sees calm again
+    ACTION = "action"                  # a policy's decision is taken (detail: instrument)
+    CONSENT_REFUSED = "consent_refused"  # the host refuses a fact-finding mission
+    DEPLOYMENT = "deployment"          # a mission or an envoy is on its way / on the ground
+    AGREEMENT = "agreement"            # an envoy brokers a de-escalation agreement
+    MEDIATION_FAILED = "mediation_failed"  # an engagement ends without agreement
+    ENGAGEMENT_ENDED = "engagement_ended"  # the crisis closed while the envoy was engaged
+    RELAPSE = "relapse"                # violence onset of a party that had an agreement
 
 
 class EventLog:
-    """Append-only log of a run's events, in the order they happened."""
+    """Append-only log of a run's events, in the order they happened.
+
+    ``counts`` holds the number of events of each kind, kept up to date as events are
+    added, so outcomes need not build the table.
+    """
 
     def __init__(self, party_ids: list, violence_level: int):
         self._party_ids = np.asarray(party_ids, dtype=object)
         self._violence = violence_level
-        self._rows: list[tuple] = []                                   # (seq, week, kind, idx, actor, detail)
+        self._rows: list[tuple] = []    # (seq, week, kind, party index or -1, actor, detail)
         self._changes: list[tuple[int, float, np.ndarray, np.ndarray, np.ndarray]] = []
         self._seq = 0
         self._frame: pd.DataFrame | None = None
+        self.counts: Counter[str] = Counter()
 
     def add(self, week: float, kind: EventKind, party: int | None = None, actor: str = "",
             detail: str = "") -> None:
         """Record one event; ``party`` is a party index (or None for system events)."""
-        self._rows.append((self._seq, week, kind.value, party, actor, detail))
+        self._rows.append((self._seq, week, kind.value, -1 if party is None else party,
+                           actor, detail))
         self._seq += 1
+        self.counts[kind.value] += 1
         self._frame = None
 
     def add_level_changes(self, week: float, old: np.ndarray, new: np.ndarray) -> None:
         """Record every party whose level changed this step (indices found vectorised)."""
         idx = np.flatnonzero(old != new)
-        if idx.size:
-            self._changes.append((self._seq, week, idx, old[idx], new[idx]))
-            self._seq += 1
-            self._frame = None
+        if not idx.size:
+            return
+        old, new = old[idx], new[idx]
+        self._changes.append((self._seq, week, idx, old, new))
+        self._seq += 1
+        self._frame = None
+        up = int((new > old).sum())
+        self.counts[EventKind.ESCALATION.value] += up
+        self.counts[EventKind.DEESCALATION.value] += idx.size - up
+        self.counts[EventKind.VIOLENCE_ONSET.value] += int(
+            ((old < self._violence) & (new >= self._violence)).sum())
+        self.counts[EventKind.VIOLENCE_END.value] += int(
+            ((old >= self._violence) & (new < self._violence)).sum())
 
     def __len__(self) -> int:
-        return len(self.frame())
+        return sum(self.counts.values())
 
     def frame(self) -> pd.DataFrame:
         """All events as a DataFrame with columns week, kind, party, actor, detail."""
         if self._frame is not None:
             return self._frame
-        parts = []
+        cols: dict[str, list] = {k: [] for k in ("seq", "sub", "week", "kind", "party",
+                                                 "actor", "detail")}
+
+        def add(seq, sub, week, kind, party, actor, detail):
+            n = len(party)
+            cols["seq"].append(np.full(n, seq) if np.isscalar(seq) else np.asarray(seq))
+            cols["sub"].append(np.full(n, sub))
+            cols["week"].append(np.full(n, week, dtype=float) if np.isscalar(week)
+                                else np.asarray(week, dtype=float))
+            cols["kind"].append(np.broadcast_to(np.asarray(kind, dtype=object), n))
+            cols["party"].append(np.asarray(party))
+            cols["actor"].append(np.broadcast_to(np.asarray(actor, dtype=object), n))
+            cols["detail"].append(np.asarray(detail, dtype=object))
+
         if self._rows:
-            seq, week, kind, idx, actor, detail = zip(*self._rows)
-            parts.append(pd.DataFrame({
-                "seq": seq, "week": np.asarray(week, float), "kind": kind,
-                "party": [None if i is None else self._party_ids[i] for i in idx],
-                "actor": actor, "detail": detail, "sub": 0}))
+            seq, week, kind, party, actor, detail = (list(c) for c in zip(*self._rows))
+            party = np.asarray(party)
+            ids = np.where(party >= 0, self._party_ids[np.maximum(party, 0)], None)
+            add(seq, 0, week, np.asarray(kind, dtype=object), ids,
+                np.asarray(actor, dtype=object), detail)
         for seq, week, idx, old, new in self._changes:
-            up = new > old
-            kinds = np.where(up, EventKind.ESCALATION.value, EventKind.DEESCALATION.value)
-            detail = [f"{a}->{b}" for a, b in zip(old.tolist(), new.tolist())]
-            parts.append(pd.DataFrame({"seq": seq, "week": float(week), "kind": kinds,
-                                       "party": self._party_ids[idx], "actor": "",
-                                       "detail": detail, "sub": 0}))
-            onset = (old < self._violence) & (new >= self._violence)
-            end = (old >= self._violence) & (new < self._violence)
-            for mask, kind in ((onset, EventKind.VIOLENCE_ONSET), (end, EventKind.VIOLENCE_END)):
+            detail = np.char.add(np.char.add(old.astype(str), "->"), new.astype(str))
+            kinds = np.where(new > old, EventKind.ESCALATION.value,
+                             EventKind.DEESCALATION.value).astype(object)
+            add(seq, 0, week, kinds, self._party_ids[idx], "", detail.astype(object))
+            for mask, kind in (((old < self._violence) & (new >= self._violence),
+                                EventKind.VIOLENCE_ONSET),
+                               ((old >= self._violence) & (new < self._violence),
+                                EventKind.VIOLENCE_END)):
                 if mask.any():
-                    parts.append(pd.DataFrame({
-                        "seq": seq, "week": float(week), "kind": kind.value,
-                        "party": self._party_ids[idx[mask]], "actor": "",
-                        "detail": [f"{a}->{b}" for a, b in zip(old[mask].tolist(),
-                                                               new[mask].tolist())],
-                        "sub": 1}))
-        if not parts:
+                    add(seq, 1, week, kind.value, self._party_ids[idx[mask]], "",
+                        detail[mask].astype(object))
+        if not cols["seq"]:
             frame = pd.DataFrame({c: pd.Series(dtype=float if c == "week" else object)
                                   for c in COLUMNS})
         else:
-            frame = (pd.concat(parts, ignore_index=True)
-                     .sort_values(["seq", "sub"], kind="stable")[COLUMNS]
-                     .reset_index(drop=True))
+            data = {k: np.concatenate(v) for k, v in cols.items()}
+            order = np.lexsort((data["sub"], data["seq"]))
+            frame = pd.DataFrame({c: data[c][order] for c in COLUMNS})
             frame["party"] = frame["party"].astype(object)
         self._frame = frame
         return frame

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.dynamics import Level
+from sim.warning import score_warnings
 
 if TYPE_CHECKING:
     from sim.model import ConflictModel
@@ -84,7 +85,7 @@ def outcomes(model: "ConflictModel") -> dict[str, float]:
     ended = spells[spells.ended]
     past = model.state.past_war
     reached = violent.any(axis=0)
-    kinds = model.events["kind"].value_counts()
+    kinds = model.event_log.counts
 
     def share(mask: np.ndarray) -> float:
         return float(reached[mask].mean()) if mask.any() else float("nan")
@@ -108,6 +109,38 @@ def outcomes(model: "ConflictModel") -> dict[str, float]:
         "mean_hostility_final": float(model.state.hostility.mean()),
         "coups": int(kinds.get("coup", 0)),
         "elections": int(kinds.get("election", 0)),
+        **response_outcomes(model, kinds),
+    }
+
+
+def response_outcomes(model: "ConflictModel", kinds) -> dict[str, float]:
+    """Warnings and their scores, the response's timing, results and costs."""
+    p = model.params
+    crises = model.crises
+    answered = crises.dropna(subset=["first_action_week"])
+    levels = model.level_history[1:]
+    conflict_cost = model.dt * (
+        (levels == Level.VIOLENCE).sum() * p.costs.violence_usd_per_party_week
+        + (levels == Level.ARMED_CONFLICT).sum() * p.costs.armed_conflict_usd_per_party_week)
+    intervention_cost = model.response.cost_usd
+    first = lambda col: float(crises[col].min()) if crises[col].notna().any() else float("nan")  # noqa: E731
+    return {
+        **score_warnings(model.warning.crises, model.level_history, model.weeks,
+                         p.warning.score_horizon_weeks),
+        "crises_answered": int(len(answered)),
+        "first_warning_week": first("warning_week"),
+        "first_action_week": first("first_action_week"),
+        "warning_to_action_weeks": (float(answered.warning_to_action_weeks.mean())
+                                    if len(answered) else float("nan")),
+        "actions": int(kinds.get("action", 0)),
+        "consent_refusals": int(kinds.get("consent_refused", 0)),
+        "deployments": int(kinds.get("deployment", 0)),
+        "agreements": int(kinds.get("agreement", 0)),
+        "mediation_failures": int(kinds.get("mediation_failed", 0)),
+        "relapses": int(kinds.get("relapse", 0)),
+        "intervention_cost_usd": float(intervention_cost),
+        "conflict_cost_usd": float(conflict_cost),
+        "total_cost_usd": float(intervention_cost + conflict_cost),
     }
 
 

@@ -15,13 +15,15 @@ import numpy as np
 import pandas as pd
 
 from sim import dynamics
-from sim.agents import Party
+from sim.agents import Body, InternationalBody, Mediator, Party, RegionalBody
 from sim.dynamics import Level
 from sim.events import EventKind, EventLog
 from sim.network import build_network, weight_matrix
-from sim.params import Params, validate
+from sim.params import ParameterError, Params, validate
+from sim.policies.response import ResponseSystem
 from sim.rng import Streams
 from sim.shocks import ShockCalendar
+from sim.warning import EarlyWarning, Observer
 
 __all__ = ["ConflictModel", "PartyState"]
 
@@ -88,6 +90,12 @@ class ConflictModel(mesa.Model):
 
         self.parties = [Party(self, i) for i in range(len(self.party_ids))]
         self.event_log = EventLog(self.party_ids, int(Level.VIOLENCE))
+        self._build_bodies()
+        self.warning = EarlyWarning(
+            self._observers(), len(self.party_ids), esc.violence, esc.hysteresis,
+            params.warning.calm_weeks_to_close, self.dt, self.state.hostility,
+            self.streams["observation"])
+        self.response = ResponseSystem(self)
         self._level_rows = [self.state.level.copy()]
         self._hostility_rows = ([self.state.hostility.astype(np.float32)]
                                 if params.record.hostility else None)
@@ -135,6 +143,52 @@ class ConflictModel(mesa.Model):
             past_war=past_war, ever_violent=level >= Level.VIOLENCE, region=region,
             misperception=np.full(n, dyn.misperception), cost=np.zeros(n))
 
+    def _build_bodies(self) -> None:
+        """The UN, one regional body per region, and their pools of mediators."""
+        p, n = self.params, len(self.party_ids)
+        regions = np.unique(self.state.region)
+        bad = [r for r in p.un.regional_offices if r not in set(regions.tolist())]
+        if bad:
+            raise ParameterError([("un.regional_offices", list(p.un.regional_offices),
+                                   f"region codes of this network: {regions.tolist()}")])
+        self.un: InternationalBody | None = (
+            InternationalBody(self, "UN", p.un, np.ones(n, dtype=bool))
+            if p.un.enabled else None)
+        self.regional_bodies: dict[int, RegionalBody] = {}
+        if p.regional.enabled:
+            for r in regions.tolist():
+                self.regional_bodies[r] = RegionalBody(
+                    self, f"RB{r}", p.regional, self.state.region == r, r)
+        self.bodies: list[Body] = ([self.un] if self.un else []) + list(
+            self.regional_bodies.values())
+        self.mediators: list[Mediator] = []
+        for body in self.bodies:
+            body.mediators = [Mediator(self, body, p.instruments.envoy.initial_credibility)
+                              for _ in range(body.params.mediators)]
+            self.mediators += body.mediators
+
+    def regional_body_of(self, party: int) -> RegionalBody | None:
+        """The regional body whose member ``party`` is (None if regional bodies are off)."""
+        return self.regional_bodies.get(int(self.state.region[party]))
+
+    def _observers(self) -> list[Observer]:
+        """Early-warning systems of the bodies that run one."""
+        observers = []
+        un = self.params.un
+        for body in self.bodies:
+            if not body.params.early_warning:
+                continue
+            idx = np.flatnonzero(body.members)
+            noise = np.full(idx.size, body.params.observation_noise_sd)
+            lag = np.full(idx.size, body.params.reporting_lag_weeks, dtype=np.int64)
+            if body is self.un and un.regional_offices:
+                office = np.isin(self.state.region[idx], un.regional_offices)
+                noise[office] *= un.office_noise_factor
+                lag[office] = un.office_lag_weeks
+            observers.append(Observer(body.name, idx, noise, lag,
+                                      body.params.warning_threshold))
+        return observers
+
     # ------------------------------------------------------------------ a week
     @property
     def week(self) -> float:
@@ -142,11 +196,29 @@ class ConflictModel(mesa.Model):
         return self.steps * self.dt
 
     def step(self) -> None:
-        """One step: shocks, then the escalation update, then levels and feedbacks."""
+        """One week: shocks, early warning, the response, the escalation update, then
+        levels and feedbacks, then records."""
         self._apply_shocks()
+        self._observe()
+        self.response.step(self.week)
         self._update_hostility()
         self._update_levels_and_feedbacks()
         self._record()
+
+    def _observe(self) -> None:
+        week = self.week
+        opened, alarmed, closed = self.warning.observe(week)
+        for crisis in opened:
+            self.event_log.add(week, EventKind.WARNING, crisis.party, crisis.warned_by,
+                               f"crisis {crisis.crisis_id}")
+            self.response.on_warning(crisis, week)
+        for crisis in alarmed:
+            self.event_log.add(week, EventKind.VIOLENCE_ALARM, crisis.party, "",
+                               f"crisis {crisis.crisis_id}")
+            self.response.on_alarm(crisis, week)
+        for crisis in closed:
+            self.event_log.add(week, EventKind.CRISIS_CLOSED, crisis.party, "",
+                               f"crisis {crisis.crisis_id}")
 
     def _apply_shocks(self) -> None:
         s, p, week = self.state, self.params.shocks, self.week
@@ -181,8 +253,10 @@ class ConflictModel(mesa.Model):
         new = dynamics.update_levels(s.hostility, s.level, self._thresholds,
                                      self.params.escalation.hysteresis)
         self.event_log.add_level_changes(self.week, s.level, new)
-        s.level = new
         at_war = new >= Level.VIOLENCE
+        for i in np.flatnonzero(at_war & (s.level < Level.VIOLENCE) & self.response.agreed):
+            self.response.log(self.week, EventKind.RELAPSE, int(i), "", "after an agreement")
+        s.level = new
         s.ever_violent |= at_war
         if dyn.feedback:
             s.weariness = dynamics.weariness_step(s.weariness, at_war, dyn.weariness_rate,
@@ -193,6 +267,7 @@ class ConflictModel(mesa.Model):
             s.will_to_settle = np.clip(s.will_base + dyn.ripeness * s.weariness, 0.0, 1.0)
 
     def _record(self) -> None:
+        self.warning.push(self.state.hostility)
         self._level_rows.append(self.state.level.copy())
         if self._hostility_rows is not None:
             self._hostility_rows.append(self.state.hostility.astype(np.float32))
@@ -210,6 +285,11 @@ class ConflictModel(mesa.Model):
     def events(self) -> pd.DataFrame:
         """Every event so far: columns ``week, kind, party, actor, detail``."""
         return self.event_log.frame()
+
+    @property
+    def crises(self) -> pd.DataFrame:
+        """One row per crisis: warning, alarm, first action, closing, the gap in weeks."""
+        return self.warning.frame(self.party_ids)
 
     @property
     def level_history(self) -> np.ndarray:

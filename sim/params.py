@@ -23,7 +23,7 @@ import dataclasses
 import math
 import operator
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 __all__ = [
     "DynamicsParams",
@@ -261,11 +261,260 @@ class ShockParams:
 
 
 @dataclass
+class WarningParams:
+    """Early warning: how crises open and close and how warnings are scored."""
+
+    score_horizon_weeks: int = param(
+        12, help="A warning is a hit if violence starts within this many weeks after it; "
+        "a violence onset with no warning in the same many weeks before it is a miss.",
+        unit="weeks", ge=1, source="modelling choice (¶45: anticipate threshold moments)")
+    calm_weeks_to_close: int = param(
+        8, help="A crisis closes after every observer has seen the party below its "
+        "warning threshold minus escalation.hysteresis for this many weeks in a row.",
+        unit="weeks", ge=1)
+
+
+@dataclass
+class BodyParams:
+    """An acting and observing body: the UN (``un``) or each regional body (``regional``)."""
+
+    enabled: bool = param(True, help="Whether this body exists (observes and may act).")
+    early_warning: bool = param(True, help="Whether it runs an early-warning system. "
+                                "Without one it still acts, on others' warnings.",
+                                source="¶44-¶46")
+    observation_noise_sd: float = param(0.25, help="Sd of the error with which it sees a "
+                                        "party's hostility.", unit="hostility", ge=0,
+                                        source="¶44 (filtering abundant information)")
+    reporting_lag_weeks: int = param(2, help="Weeks between what happens and what the "
+                                     "observer sees.", unit="weeks", ge=0, le=52)
+    warning_threshold: float = param(1.2, help="Observed hostility at which it issues a "
+                                     "warning (between crisis, 1.0, and violence, 1.5).",
+                                     unit="hostility", gt=0, source="calibrated: most "
+                                     "violence onsets are warned, at the price of false "
+                                     "alarms (docs/model.md)")
+    unity: float = param(0.6, help="Unity of its members (the Security Council for the "
+                         "UN): scales the force of its statements and sets its time to "
+                         "agree.", unit="0-1", ge=0, le=1, source="¶16 (effective when "
+                         "united)")
+    consensus_days_at_zero_unity: float = param(
+        60.0, help="Days it takes to agree to act when fully divided; time to agree = "
+        "(1 − unity) × this.", unit="days", ge=0, source="modelling choice")
+    legitimacy: float = param(1.0, help="Multiplier on its mediators' chance of an "
+                              "agreement among the parties it serves.", unit="×", ge=0,
+                              source="¶51-¶52 (proximity and access of regional bodies)")
+    mediators: int = param(2, help="Envoys it can have deployed at once (its pool).",
+                           unit="envoys", ge=0, le=1000)
+    standby_team: bool = param(True, help="A standby team of mediation experts: envoys "
+                               "deploy within 72 hours (else instruments.envoy."
+                               "deploy_days).", source="¶17 (deployable within 72 hours)")
+
+
+@dataclass
+class UNParams(BodyParams):
+    """The UN: Security Council unity, the Secretary-General's good offices, and optional
+    regional offices (forward platforms) that see better and act faster in their region."""
+
+    observation_noise_sd: float = param(0.25, help="Sd of the error with which it sees a "
+                                        "party's hostility from headquarters.",
+                                        unit="hostility", ge=0, source="¶44")
+    reporting_lag_weeks: int = param(3, help="Weeks between what happens and what "
+                                     "headquarters sees.", unit="weeks", ge=0, le=52)
+    unity: float = param(0.5, help="Security Council unity: scales statements and leverage, "
+                         "sets the time to agree.", unit="0-1", ge=0, le=1, source="¶16")
+    consensus_days_at_zero_unity: float = param(
+        90.0, help="Days the Council takes to agree when fully divided.", unit="days",
+        ge=0, source="modelling choice")
+    mediators: int = param(3, help="Envoys of the Secretary-General's good offices that can "
+                           "be deployed at once.", unit="envoys", ge=0, le=1000)
+    regional_offices: List[int] = param([], help="Regions (codes) with a UN regional "
+                                        "office, e.g. [0, 2].", unit="region codes",
+                                        source="¶22-¶25 (UNOWA, UNRCCA, UNOCA)")
+    office_noise_factor: float = param(0.5, help="Observation noise in an office's region, "
+                                       "as a share of headquarters' noise.", unit="×", ge=0,
+                                       le=1, source="¶22-¶25")
+    office_lag_weeks: int = param(1, help="Reporting lag in an office's region.",
+                                  unit="weeks", ge=0, le=52, source="¶22-¶25")
+    office_deploy_days: float = param(1.0, help="Envoy deployment time in an office's "
+                                      "region (the office is nearby).", unit="days", ge=0,
+                                      source="¶22-¶25")
+    office_cost_usd_per_year: float = param(8e6, help="Running cost of one regional "
+                                            "office.", unit="USD/year", ge=0,
+                                            source="¶8 (UNOWA: under 8 million dollars a "
+                                            "year)")
+
+
+@dataclass
+class RegionalParams(BodyParams):
+    """Regional and sub-regional organisations (AU, ECOWAS-like): one per region."""
+
+    observation_noise_sd: float = param(0.15, help="Sd of the error with which it sees its "
+                                        "members (it is close to them).", unit="hostility",
+                                        ge=0, source="¶51 (unique proximity)")
+    legitimacy: float = param(1.2, help="Multiplier on its mediators' chance of agreement "
+                              "among its members.", unit="×", ge=0, source="¶51-¶52")
+    mediators: int = param(1, help="Envoys each regional body can deploy at once.",
+                           unit="envoys", ge=0, le=1000)
+    standby_team: bool = param(False, help="Whether it has a standby mediation team.",
+                               source="¶17 (the UN's standby team); modelling choice")
+
+
+@dataclass
+class StatementParams:
+    """Early statement of concern (¶47, ¶66): fast, cheap, raises the attention cost."""
+
+    force: float = param(0.08, help="Attention cost of escalating added by one statement "
+                         "of a fully united single issuer at intensity 1.",
+                         unit="hostility/week", ge=0, source="¶47; calibrated")
+    half_life_weeks: float = param(6.0, help="Half-life of a statement's effect.",
+                                   unit="weeks", gt=0, source="modelling choice")
+    extra_issuer_gain: float = param(0.5, help="Added force per additional issuer "
+                                     "(statements 'by several actors', ¶66).", unit="×",
+                                     ge=0, source="¶66")
+    repeat_discount: float = param(0.5, help="Force multiplier per earlier statement on "
+                                   "the same crisis without follow-up (fact-finding or "
+                                   "envoy).", unit="×", ge=0, le=1,
+                                   source="modelling choice (sustained attention, ¶47)")
+    cost_usd: float = param(2e4, help="Cost of issuing one statement (staff time).",
+                            unit="USD", ge=0, source="modelling choice")
+
+
+@dataclass
+class FactFindingParams:
+    """Fact-finding missions and inquiries (¶32, ¶47, ¶66)."""
+
+    consent_probability: float = param(0.7, help="Chance the host consents to a mission.",
+                                       unit="probability", ge=0, le=1,
+                                       source="¶42 (sovereignty concerns)")
+    deploy_days: float = param(28.0, help="Days from consent to the mission on the ground.",
+                               unit="days", ge=0, source="¶47 (deploys after weeks)")
+    misperception_factor: float = param(0.3, help="Misperception of the party and its "
+                                        "neighbours while the mission is deployed, as a "
+                                        "share of normal.", unit="×", ge=0, le=1,
+                                        source="¶32 (impartial facts)")
+    accountability: float = param(0.1, help="Cost of violence while deployed: subtracted "
+                                  "from the drive of the party when at crisis or above.",
+                                  unit="hostility/week", ge=0, source="¶32")
+    observation_factor: float = param(0.5, help="Observers' noise on the party while "
+                                      "deployed, as a share of normal.", unit="×", ge=0,
+                                      le=1, source="¶32")
+    cost_usd_per_week: float = param(1.5e5, help="Cost of a deployed mission.",
+                                     unit="USD/week", ge=0, source="modelling choice")
+
+
+@dataclass
+class EnvoyParams:
+    """Envoy deployment: good offices, mediation, shuttle diplomacy (¶16-¶21, ¶61)."""
+
+    deploy_days: float = param(21.0, help="Days to deploy an envoy without a standby team "
+                               "or regional office.", unit="days", ge=0)
+    standby_deploy_days: float = param(3.0, help="Days to deploy with a standby team.",
+                                       unit="days", ge=0, source="¶17 (within 72 hours)")
+    initial_credibility: float = param(0.7, help="Credibility of each envoy at week 0.",
+                                       unit="0-1", ge=0, le=1, source="¶61")
+    credibility_gain: float = param(0.05, help="Credibility gained with an agreement.",
+                                    unit="0-1", ge=0, le=1, source="¶61 (hard to win)")
+    credibility_loss: float = param(0.15, help="Credibility lost when an engagement ends "
+                                    "without agreement.", unit="0-1", ge=0, le=1,
+                                    source="¶61 (easy to lose)")
+    base_rate: float = param(0.15, help="Weekly chance of agreement with full credibility, "
+                             "will to settle, leverage and legitimacy all at 1.",
+                             unit="1/week", ge=0, le=1, source="calibrated")
+    partner_leverage: float = param(0.3, help="Added leverage when a partner backs the "
+                                    "envoy (lead or joint partnership).", unit="×", ge=0,
+                                    source="¶41, ¶53")
+    hostility_cut: float = param(0.5, help="Share of hostility an agreement removes from "
+                                 "the parties to it.", unit="share", ge=0, le=1)
+    grievance_cut: float = param(0.3, help="Share of grievance above baseline, and of "
+                                 "baseline, an agreement removes.", unit="share", ge=0,
+                                 le=1)
+    dividend: float = param(0.15, help="Peace dividend: cost of re-escalating after an "
+                            "agreement (subtracted from the drive), eroding over time.",
+                            unit="hostility/week", ge=0, source="¶56-¶58")
+    erosion_half_life_weeks: float = param(26.0, help="Half-life of the dividend without "
+                                           "follow-up.", unit="weeks", gt=0,
+                                           source="¶56-¶58 (gains fade)")
+    follow_up: bool = param(False, help="National infrastructures for peace carry the "
+                            "agreement: the dividend erodes at follow_up_half_life_weeks.",
+                            source="¶56-¶58")
+    follow_up_half_life_weeks: float = param(156.0, help="Half-life of the dividend with "
+                                             "follow-up.", unit="weeks", gt=0)
+    cost_usd_per_deployment: float = param(1e5, help="Cost of sending an envoy and team.",
+                                           unit="USD", ge=0, source="modelling choice")
+    cost_usd_per_week: float = param(6e4, help="Cost of an engaged envoy and team.",
+                                     unit="USD/week", ge=0, source="modelling choice; ¶8 "
+                                     "scale: a regional office costs ≈ $150k/week")
+
+
+@dataclass
+class InstrumentParams:
+    """How each instrument works (what a policy chooses is in ``policy``)."""
+
+    statement: StatementParams = field(default_factory=StatementParams)
+    fact_finding: FactFindingParams = field(default_factory=FactFindingParams)
+    envoy: EnvoyParams = field(default_factory=EnvoyParams)
+
+
+@dataclass
+class CostParams:
+    """The cost of conflict, to set against the cost of prevention."""
+
+    violence_usd_per_party_week: float = param(
+        2e7, help="Cost of one party-week at violence (level 3).", unit="USD/party-week",
+        ge=0, source="stylised from ¶8 (a civil war costs > 20 years of growth); see "
+        "docs/model.md, Costs")
+    armed_conflict_usd_per_party_week: float = param(
+        1e8, help="Cost of one party-week of armed conflict (level 4).",
+        unit="USD/party-week", ge=0, source="stylised from ¶8 and Collier & Hoeffler "
+        "(2004); see docs/model.md, Costs")
+
+
+INSTRUMENT_KINDS = ("statement", "fact_finding", "envoy")
+TRIGGERS = ("warning", "violence")
+ACTORS = ("un", "regional", "un_lead", "regional_lead", "joint")
+
+
+@dataclass
+class InstrumentSpec:
+    """One instrument of a policy: what, when, how strongly, how long, by whom."""
+
+    kind: str = param("statement", help="Which instrument.", choices=INSTRUMENT_KINDS)
+    trigger: str = param("warning", help="What starts its clock: the first warning of a "
+                         "crisis, or an observer seeing violence.", choices=TRIGGERS,
+                         source="¶45-¶47")
+    delay_days: float = param(7.0, help="Days from the trigger to the decision (before "
+                              "consensus and coordination time).", unit="days", ge=0,
+                              le=3650, source="¶47 (the warning-to-action gap)")
+    intensity: float = param(1.0, help="Multiplier on the instrument's force.", unit="×",
+                             ge=0, le=10)
+    duration_weeks: float = param(26.0, help="How long it is sustained (an envoy's "
+                                  "engagement, a mission's deployment, a statement "
+                                  "campaign).", unit="weeks", gt=0, le=520)
+    repeat_every_weeks: float = param(0.0, help="Statements: repeat this often while the "
+                                      "crisis lasts, within duration_weeks (0 = once).",
+                                      unit="weeks", ge=0)
+    actor: str = param("un", help="Who acts: the UN alone, the party's regional body "
+                       "alone, or a partnership (UN lead, regional lead, joint).",
+                       choices=ACTORS, source="¶51 (partnership modes)")
+
+
+@dataclass
 class PolicyParams:
-    """The international response. Issue 3 adds the instruments; here only ``none``."""
+    """The international response: a list of instruments (DESIGN.md §3, Response)."""
 
     name: str = param("none", help="Policy name (the configs/policy/ file that set it).")
     description: str = param("No international response.", help="One line on the policy.")
+    instruments: List[InstrumentSpec] = param([], help="The instruments, each triggered "
+                                              "per crisis.")
+    response_delay_days: Optional[float] = param(
+        None, help="If set, replaces every instrument's delay_days (for sweeps of the "
+        "warning-to-action gap).", unit="days", ge=0, le=3650, source="¶47")
+    shared_mechanism: bool = param(False, help="Whether UN and regional body have a shared "
+                                   "mechanism for deciding who does what; without one, "
+                                   "partnerships add coordination_days.",
+                                   source="¶52, ¶69")
+    coordination_days: float = param(21.0, help="Coordination delay of a partnership "
+                                     "without a shared mechanism.", unit="days", ge=0,
+                                     source="¶52, ¶69; modelling choice")
 
 
 @dataclass
@@ -293,6 +542,11 @@ class Params:
     escalation: EscalationParams = field(default_factory=EscalationParams)
     history: HistoryParams = field(default_factory=HistoryParams)
     shocks: ShockParams = field(default_factory=ShockParams)
+    warning: WarningParams = field(default_factory=WarningParams)
+    un: UNParams = field(default_factory=UNParams)
+    regional: RegionalParams = field(default_factory=RegionalParams)
+    instruments: InstrumentParams = field(default_factory=InstrumentParams)
+    costs: CostParams = field(default_factory=CostParams)
     policy: PolicyParams = field(default_factory=PolicyParams)
     record: RecordParams = field(default_factory=RecordParams)
 
@@ -323,6 +577,9 @@ def iter_fields(obj: Any, prefix: str = ""):
         name = f"{prefix}{f.name}"
         if dataclasses.is_dataclass(value):
             yield from iter_fields(value, name + ".")
+        elif isinstance(value, list) and value and dataclasses.is_dataclass(value[0]):
+            for k, item in enumerate(value):
+                yield from iter_fields(item, f"{name}[{k}].")
         else:
             yield name, f, value
 

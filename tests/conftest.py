@@ -53,3 +53,30 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120
 @pytest.fixture
 def params_factory():
     return make_params
+
+
+def write_graphml(path: Path, nodes: dict[str, dict], edges: list[tuple]) -> Path:
+    """A small network file: ``nodes`` maps id -> attributes, ``edges`` are (u, v, w)."""
+    import networkx as nx
+
+    g = nx.Graph()
+    for node, attrs in nodes.items():
+        g.add_node(node, **attrs)
+    for u, v, w in edges:
+        g.add_edge(u, v, weight=float(w))
+    nx.write_graphml(g, path)
+    return path
+
+
+QUIET = {  # all randomness off (noise, misperception, observation noise, shocks)
+    "dynamics.noise_sd": 0.0, "shocks.enabled": False, "un.observation_noise_sd": 0.0,
+    "regional.observation_noise_sd": 0.0,
+}
+
+
+def micro_params(tmp_path: Path, nodes: dict[str, dict], edges: list[tuple], **dotted
+                 ) -> Params:
+    """Parameters of a micro-scenario on a hand-made network, randomness off."""
+    path = write_graphml(tmp_path / "micro.graphml", nodes, edges)
+    return make_params(**{"network.kind": "file", "network.path": str(path), **QUIET,
+                          **dotted})

@@ -59,8 +59,10 @@ def test_events_table(model):
     ev = model.events
     assert list(ev.columns) == ["week", "kind", "party", "actor", "detail"]
     assert ev.week.is_monotonic_increasing
-    assert set(ev.kind) <= {"escalation", "deescalation", "violence_onset", "violence_end",
-                            "election", "coup"}
+    from sim.events import EventKind
+
+    assert set(ev.kind) <= {k.value for k in EventKind}
+    assert {"escalation", "violence_onset", "warning", "election"} <= set(ev.kind)
     # every level change appears, with the party's id
     changes = ev[ev.kind.isin(["escalation", "deescalation"])]
     L = model.level_history

@@ -1,0 +1,261 @@
+"""Each instrument in a micro-scenario of two or three parties: it does what it says and
+nothing else. Randomness is off unless a test says otherwise."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import ConflictModel, metrics
+from sim.agents import Mediator
+from sim.params import InstrumentSpec, Params
+from sim.policies import INSTRUMENTS
+from tests.conftest import make_params, micro_params
+
+# two parties at their linear equilibrium h = g/(a − k) = 0.3/0.2 = 1.5: warned at week 1
+HOT = {"a": {"region": "r", "grievance": 0.3, "hostility": 1.5, "restraint": 0.4},
+       "b": {"region": "r", "grievance": 0.3, "hostility": 1.5, "restraint": 0.4}}
+LINEAR = {"dynamics.feedback": False, "un.reporting_lag_weeks": 0,
+          "regional.reporting_lag_weeks": 0, "un.unity": 1.0, "regional.unity": 1.0,
+          "un.consensus_days_at_zero_unity": 0.0,
+          "regional.consensus_days_at_zero_unity": 0.0}
+
+
+def spec(**kw) -> InstrumentSpec:
+    return InstrumentSpec(**{"delay_days": 0.0, **kw})
+
+
+def test_instrument_classes_have_name_method_and_sources():
+    for name, cls in INSTRUMENTS.items():
+        assert cls.name == name and callable(cls.act)
+        assert "Sources:" in cls.__doc__ and "¶" in cls.__doc__
+
+
+# ------------------------------------------------------------------ statement
+def test_statement_effect_decays_at_its_half_life(tmp_path):
+    p = micro_params(tmp_path, HOT, [("a", "b", 1)], horizon_weeks=30, **LINEAR, **{
+        "regional.enabled": False, "policy.instruments": [spec(kind="statement")]})
+    model = ConflictModel(p)
+    model.step()                                  # week 1: warning and statement
+    st = p.instruments.statement
+    force = st.force * 1.0 * 1.0                  # intensity 1, unity 1, one issuer
+    assert model.response.attention.tolist() == pytest.approx([force, force])
+    assert model.state.cost.tolist() == pytest.approx([force, force])
+    for _ in range(int(st.half_life_weeks)):
+        model.step()
+    assert model.response.attention == pytest.approx(np.full(2, force / 2))
+    for _ in range(int(st.half_life_weeks)):
+        model.step()
+    assert model.response.attention == pytest.approx(np.full(2, force / 4))
+
+
+def test_statement_lowers_hostility_and_only_where_it_is_issued(tmp_path):
+    nodes = dict(HOT, c={"region": "s", "grievance": 0.1, "hostility": 0.5,
+                         "restraint": 0.4})
+    base = dict(LINEAR, **{"regional.enabled": False, "un.warning_threshold": 1.2,
+                           "horizon_weeks": 10})
+    none = ConflictModel(micro_params(tmp_path, nodes, [("a", "b", 1)], **base)).run()
+    said = ConflictModel(micro_params(tmp_path, nodes, [("a", "b", 1)], **base, **{
+        "policy.instruments": [spec(kind="statement")]})).run()
+    h0, h1 = none.hostility_history, said.hostility_history
+    assert np.all(h1[2:, :2] < h0[2:, :2])         # a and b calm down
+    assert np.array_equal(h1[:, 2], h0[:, 2])      # c, never warned, is untouched
+
+
+def test_statement_force_scales_with_unity_issuers_and_repeats(tmp_path):
+    def force_after(weeks, **dotted):
+        p = micro_params(tmp_path, HOT, [("a", "b", 1)], horizon_weeks=30,
+                         **{**LINEAR, **dotted})
+        m = ConflictModel(p)
+        for _ in range(weeks):
+            m.step()
+        forces = [float(d.split("=")[1]) for d in
+                  m.events.query("kind == 'action'").detail if d.startswith("statement")]
+        return forces
+
+    single = force_after(1, **{"policy.instruments": [spec(kind="statement")],
+                               "un.unity": 0.5})
+    assert single[:1] == pytest.approx([0.08 * 0.5])
+    joint = force_after(1, **{"policy.instruments": [spec(kind="statement", actor="joint")],
+                              "un.unity": 0.5, "regional.unity": 0.5,
+                              "policy.shared_mechanism": True})
+    assert joint[0] == pytest.approx(0.08 * 0.5 * 1.5)   # two issuers: +50%
+    repeated = force_after(9, **{"policy.instruments": [spec(
+        kind="statement", repeat_every_weeks=4, duration_weeks=12)]})
+    # one statement per party at weeks 1, 5, 9, each half as strong without follow-up
+    assert repeated == pytest.approx([0.08, 0.08, 0.04, 0.04, 0.02, 0.02])
+
+
+# ------------------------------------------------------------------ fact-finding
+def test_refused_fact_finding_changes_nothing():
+    """With consent impossible the world is bit-for-bit the world without a policy,
+    noise, shocks and all (the refusal draws only from the interventions stream)."""
+    refused = Params(seed=3)
+    refused.policy.instruments = [spec(kind="fact_finding")]
+    refused.instruments.fact_finding.consent_probability = 0.0
+    a = ConflictModel(refused).run()
+    b = ConflictModel(Params(seed=3)).run()
+    assert np.array_equal(a.hostility_history, b.hostility_history)
+    answered = a.crises.first_action_week.notna().sum()
+    assert (a.events.kind == "consent_refused").sum() == answered > 0
+    assert not (a.events.kind == "deployment").any()
+
+
+def test_fact_finding_deploys_after_consent_and_acts_while_deployed(tmp_path):
+    nodes = dict(HOT, c={"region": "r", "grievance": 0.0, "hostility": 0.0,
+                         "restraint": 0.4},
+                 d={"region": "r", "grievance": 0.0, "hostility": 0.0, "restraint": 0.4})
+    p = micro_params(tmp_path, nodes, [("a", "b", 1), ("c", "d", 1)], horizon_weeks=40,
+                     **LINEAR, **{"regional.enabled": False, "dynamics.misperception": 1.0,
+                                  "instruments.fact_finding.consent_probability": 1.0,
+                                  "instruments.fact_finding.deploy_days": 14.0,
+                                  "policy.instruments": [spec(kind="fact_finding",
+                                                              duration_weeks=10)]})
+    model = ConflictModel(p)
+    ff = p.instruments.fact_finding
+    model.step()                                   # week 1: warning, consent
+    model.step()                                   # week 2: not yet deployed
+    assert model.state.misperception.tolist() == [1, 1, 1, 1]
+    model.step()                                   # week 3: deployed (14 days later)
+    assert (model.events.kind == "deployment").sum() == 2
+    assert model.state.misperception.tolist() == pytest.approx(
+        [ff.misperception_factor] * 2 + [1, 1])
+    assert model.warning.noise_factor.tolist() == pytest.approx(
+        [ff.observation_factor] * 2 + [1, 1])
+    level = model.state.level
+    expected_cost = [ff.accountability if level[i] >= 2 else 0.0 for i in (0, 1)]
+    assert model.state.cost[:2].tolist() == pytest.approx(expected_cost)
+    for _ in range(10):                             # deployed weeks 3..12, gone at 13
+        model.step()
+    assert model.state.misperception.tolist() == [1, 1, 1, 1]
+    cost = metrics.outcomes(model)["intervention_cost_usd"]
+    assert cost == pytest.approx(2 * 10 * ff.cost_usd_per_week)
+
+
+# ------------------------------------------------------------------ envoys
+def envoy_params(**dotted) -> Params:
+    return make_params(**{"policy.instruments": [spec(kind="envoy", delay_days=7.0)],
+                          **dotted})
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_envoy_with_zero_credibility_never_brokers_an_agreement(seed):
+    model = ConflictModel(envoy_params(seed=seed, **{
+        "instruments.envoy.initial_credibility": 0.0})).run()
+    out = metrics.outcomes(model)
+    assert out["agreements"] == 0 and out["deployments"] > 0
+    assert all(m.credibility == 0 for m in model.mediators)
+
+
+def test_mediator_pool_is_never_exceeded():
+    p = envoy_params(seed=2, **{"un.mediators": 1, "regional.mediators": 0,
+                                "instruments.envoy.base_rate": 0.0})
+    model = ConflictModel(p)
+    busy_max = 0
+    waited = False
+    for _ in range(model.n_steps):
+        model.step()
+        busy = sum(m.status != Mediator.IDLE for m in model.mediators)
+        assert busy <= 1
+        busy_max = max(busy_max, busy)
+        waited |= len(model.un.queue) > 0
+    assert busy_max == 1 and waited
+
+
+def test_agreement_cuts_hostility_and_grievance_and_leaves_an_eroding_dividend(tmp_path):
+    nodes = {"a": {"region": "r", "grievance": 0.3, "hostility": 1.5, "restraint": 0.4},
+             "b": {"region": "r", "grievance": 0.0, "hostility": 1.05, "restraint": 0.4},
+             "c": {"region": "r", "grievance": 0.1, "hostility": 1.05, "restraint": 0.4}}
+    env = {"instruments.envoy.base_rate": 1.0, "instruments.envoy.initial_credibility": 1.0,
+           "instruments.envoy.standby_deploy_days": 0.0, "dynamics.will_to_settle_mean": 1.0}
+    p = micro_params(tmp_path, nodes, [("a", "b", 1), ("b", "c", 1)], horizon_weeks=40,
+                     **LINEAR, **env, **{"regional.enabled": False,
+                                         "policy.instruments": [spec(kind="envoy")]})
+    model = ConflictModel(p)
+    ep = p.instruments.envoy
+    h_before = model.state.hostility.copy()
+    model.step()  # week 1: a warned; envoy sent, arrives (0 days), engaged with p = 1
+    assert (model.events.kind == "agreement").sum() == 1
+    # a and its neighbour b (in crisis) are parties to it; c is not a's neighbour
+    assert model.response.agreed.tolist() == [True, True, False]
+    assert model.response.dividend.tolist() == pytest.approx([ep.dividend] * 2 + [0])
+    assert model.state.grievance.tolist() == pytest.approx(
+        [0.3 * (1 - ep.grievance_cut), 0.0, 0.1])
+    # hostility was cut before the week's dynamics moved it: compare with no policy
+    none = ConflictModel(micro_params(tmp_path, nodes, [("a", "b", 1), ("b", "c", 1)],
+                                      horizon_weeks=40, **LINEAR, **env,
+                                      **{"regional.enabled": False}))
+    none.step()
+    assert np.all(model.state.hostility[:2] < none.state.hostility[:2] - 0.3)
+    assert h_before[0] == 1.5
+    d0 = model.response.dividend[0]
+    for _ in range(int(ep.erosion_half_life_weeks)):
+        model.step()
+    assert (model.events.kind == "agreement").sum() == 1
+    assert model.response.dividend[0] == pytest.approx(d0 / 2)
+
+
+def test_credibility_is_hard_to_win_and_easy_to_lose():
+    ep = Params().instruments.envoy
+    assert ep.credibility_loss > ep.credibility_gain
+    model = ConflictModel(envoy_params(seed=4, **{"instruments.envoy.base_rate": 0.0})).run()
+    failures = (model.events.kind == "mediation_failed").sum()
+    assert failures > 0
+    lost = sum(ep.initial_credibility - m.credibility for m in model.mediators)
+    assert lost == pytest.approx(min(failures * ep.credibility_loss,
+                                     len(model.mediators) * ep.initial_credibility),
+                                 abs=ep.credibility_loss * len(model.mediators))
+
+
+# ------------------------------------------------------------------ timing
+@pytest.mark.parametrize("actor,expected_days", [
+    ("un", 14 + 0.5 * 28),                          # delay + UN consensus
+    ("regional", 14 + 0.25 * 56),                   # delay + regional consensus
+    ("un_lead", 14 + 0.5 * 28 + 21),                # + coordination (no shared mechanism)
+    ("joint", 14 + max(0.5 * 28, 0.25 * 56) + 21),  # the slower body, + coordination
+])
+def test_gap_equals_delay_plus_consensus_plus_coordination(tmp_path, actor, expected_days):
+    p = micro_params(tmp_path, HOT, [("a", "b", 1)], horizon_weeks=20, **{
+        **LINEAR, "un.unity": 0.5, "un.consensus_days_at_zero_unity": 28.0,
+        "regional.unity": 0.75, "regional.consensus_days_at_zero_unity": 56.0,
+        "policy.coordination_days": 21.0,
+        "policy.instruments": [spec(kind="statement", delay_days=14.0, actor=actor)]})
+    model = ConflictModel(p).run()
+    crises = model.crises
+    assert (crises.warning_to_action_weeks == expected_days / 7).all() and len(crises) == 2
+    assert metrics.outcomes(model)["warning_to_action_weeks"] == expected_days / 7
+
+
+def test_gap_rounds_up_to_the_next_step(tmp_path):
+    p = micro_params(tmp_path, HOT, [("a", "b", 1)], horizon_weeks=20, **LINEAR, **{
+        "policy.instruments": [spec(kind="statement", delay_days=10.0)]})
+    model = ConflictModel(p).run()
+    assert (model.crises.warning_to_action_weeks == 2.0).all()
+
+
+def test_shared_mechanism_removes_coordination_delay(tmp_path):
+    p = micro_params(tmp_path, HOT, [("a", "b", 1)], horizon_weeks=20, **LINEAR, **{
+        "policy.shared_mechanism": True, "policy.coordination_days": 70.0,
+        "policy.instruments": [spec(kind="statement", delay_days=7.0, actor="joint")]})
+    assert (ConflictModel(p).run().crises.warning_to_action_weeks == 1.0).all()
+
+
+def test_response_delay_override_replaces_every_delay(tmp_path):
+    p = micro_params(tmp_path, HOT, [("a", "b", 1)], horizon_weeks=30, **LINEAR, **{
+        "policy.response_delay_days": 35.0,
+        "policy.instruments": [spec(kind="statement", delay_days=0.0),
+                               spec(kind="fact_finding", delay_days=70.0)]})
+    model = ConflictModel(p).run()
+    actions = model.events.query("kind == 'action'")
+    assert set(actions.week) == {6.0}  # warning at week 1 + 5 weeks, both instruments
+
+
+def test_violence_trigger_waits_for_the_alarm(tmp_path):
+    # warned at 1.3, then rising towards g/(a − k) = 1.6: violence (1.5) comes later
+    nodes = {k: dict(v, hostility=1.3, grievance=0.32) for k, v in HOT.items()}
+    p = micro_params(tmp_path, nodes, [("a", "b", 1)], horizon_weeks=20, **LINEAR, **{
+        "policy.instruments": [spec(kind="statement", trigger="violence")]})
+    model = ConflictModel(p).run()
+    crises = model.crises
+    assert (crises.first_action_week == crises.alarm_week).all()
+    assert (crises.alarm_week > crises.warning_week).all()

@@ -1,0 +1,128 @@
+"""Early warning: observation with noise and lag, crises, and the scoring of warnings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import ConflictModel
+from sim.warning import Crisis, score_warnings
+from tests.conftest import micro_params
+
+TWO = {"a": {"region": "r", "grievance": 0.3, "hostility": 0.0, "restraint": 0.4},
+       "b": {"region": "r", "grievance": 0.0, "hostility": 0.0, "restraint": 0.4}}
+
+
+def first_true_week(model, party, threshold):
+    h = model.hostility_history[:, party]
+    return int(np.flatnonzero(h >= threshold)[0])
+
+
+@pytest.mark.parametrize("lag", [0, 1, 4])
+def test_noise_free_warning_comes_lag_weeks_after_the_crossing(tmp_path, lag):
+    p = micro_params(tmp_path, TWO, [("a", "b", 1)], horizon_weeks=40, **{
+        "dynamics.feedback": False, "un.reporting_lag_weeks": lag,
+        "regional.enabled": False, "un.warning_threshold": 0.5})
+    model = ConflictModel(p).run()
+    crossing = first_true_week(model, 0, 0.5)
+    # the state at the end of week c is observed at the start of week c + 1 + lag
+    assert model.crises.warning_week.iloc[0] == crossing + 1 + lag
+    assert model.crises.warned_by.iloc[0] == "UN"
+    first = model.events[model.events.kind == "warning"].iloc[0]
+    assert (first.party, first.actor) == ("a", "UN")
+
+
+def test_the_fastest_observer_opens_the_crisis(tmp_path):
+    p = micro_params(tmp_path, TWO, [("a", "b", 1)], horizon_weeks=40, **{
+        "dynamics.feedback": False, "un.reporting_lag_weeks": 6,
+        "regional.reporting_lag_weeks": 1, "un.warning_threshold": 0.5,
+        "regional.warning_threshold": 0.5})
+    model = ConflictModel(p).run()
+    assert model.crises.warned_by.iloc[0] == "RB0"
+    assert model.crises.warning_week.iloc[0] == first_true_week(model, 0, 0.5) + 2
+
+
+def test_body_without_early_warning_does_not_warn(tmp_path):
+    p = micro_params(tmp_path, TWO, [("a", "b", 1)], horizon_weeks=40, **{
+        "dynamics.feedback": False, "un.early_warning": False,
+        "regional.early_warning": False, "un.warning_threshold": 0.5})
+    model = ConflictModel(p).run()
+    assert model.crises.empty and not (model.events.kind == "warning").any()
+
+
+def test_crisis_closes_after_calm_weeks(tmp_path):
+    nodes = {"a": {"region": "r", "grievance": 0.0, "hostility": 2.0, "restraint": 0.5}}
+    p = micro_params(tmp_path, nodes, [], horizon_weeks=30, **{
+        "dynamics.feedback": False, "regional.enabled": False,
+        "warning.calm_weeks_to_close": 3, "un.reporting_lag_weeks": 0})
+    model = ConflictModel(p).run()
+    crisis = model.crises.iloc[0]
+    h = model.hostility_history[:, 0]
+    calm_from = int(np.flatnonzero(h < 1.2 - 0.2)[0])  # first calm state (end of week)
+    # seen calm at weeks calm_from+1, +2, +3 -> closes at calm_from + 3
+    assert crisis.warning_week == 1 and crisis.closed_week == calm_from + 3
+
+
+def test_observation_noise_draws_do_not_touch_the_world():
+    """Observers draw from their own stream: the world is the same with or without them."""
+    from sim.params import Params
+
+    a = Params(seed=5)
+    b = Params(seed=5)
+    b.un.enabled = False
+    b.regional.enabled = False
+    ma, mb = ConflictModel(a).run(), ConflictModel(b).run()
+    assert np.array_equal(ma.hostility_history, mb.hostility_history)
+    assert len(ma.crises) > 0 and mb.crises.empty
+
+
+def test_regional_office_sharpens_and_speeds_the_un_in_its_region():
+    from sim.params import Params
+
+    p = Params(seed=1)
+    p.un.regional_offices = [2]
+    m = ConflictModel(p)
+    un = next(o for o in m.warning.observers if o.name == "UN")
+    in_office = m.state.region[un.parties] == 2
+    assert np.all(un.noise_sd[in_office] == p.un.observation_noise_sd * p.un.office_noise_factor)
+    assert np.all(un.noise_sd[~in_office] == p.un.observation_noise_sd)
+    assert np.all(un.lag_weeks[in_office] == p.un.office_lag_weeks)
+    envoy = m.response.envoy
+    party_in, party_out = un.parties[in_office][0], un.parties[~in_office][0]
+    assert envoy.deploy_weeks(m.un, party_in) == p.un.office_deploy_days / 7
+    assert envoy.deploy_weeks(m.un, party_out) == p.instruments.envoy.standby_deploy_days / 7
+
+
+def test_unknown_office_region_is_an_error():
+    from sim.params import ParameterError, Params
+
+    p = Params()
+    p.un.regional_offices = [7]
+    with pytest.raises(ParameterError, match="un.regional_offices"):
+        ConflictModel(p)
+
+
+# ------------------------------------------------------------------ scoring
+def crisis(party, week, closed=float("nan")):
+    return Crisis(0, party, float(week), "UN", closed_week=float(closed))
+
+
+def test_scoring_hits_late_false_alarms_and_misses():
+    weeks = np.arange(30.0)
+    levels = np.zeros((30, 4), dtype=np.int8)
+    levels[10:15, 0] = 3   # party 0: onset week 10, warned week 5 -> hit
+    levels[8:12, 1] = 3    # party 1: onset week 8, warned week 9 (already violent) -> late;
+    #                        and the onset itself had no warning before it -> miss
+    levels[20:25, 2] = 4   # party 2: onset week 20, warned week 2 (crisis closed wk 6) -> miss
+    crises = [crisis(0, 5), crisis(1, 9), crisis(2, 2, closed=6), crisis(3, 12)]
+    score = score_warnings(crises, levels, weeks, horizon_weeks=12)
+    assert score == {"warnings": 4, "warnings_hit": 1, "warnings_late": 1,
+                     "warnings_false_alarm": 2, "violence_missed": 2}
+
+
+def test_an_open_crisis_covers_a_later_onset():
+    weeks = np.arange(60.0)
+    levels = np.zeros((60, 1), dtype=np.int8)
+    levels[40:, 0] = 3
+    score = score_warnings([crisis(0, 5)], levels, weeks, horizon_weeks=12)
+    assert score["violence_missed"] == 0 and score["warnings_false_alarm"] == 1
