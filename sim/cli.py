@@ -1,8 +1,14 @@
 """The Hydra application: ``python -m sim [overrides]`` (the only Hydra user with sim.config).
 
-Composes ``configs/config.yaml`` with the command line's overrides, validates everything
-before anything is written, runs one simulation, writes its records under ``results/``
-and prints a summary. Bad input exits non-zero with a message naming the field.
+* A plain run (``python -m sim seed=3``) validates, runs one simulation, writes its
+  records under ``results/runs/`` and prints a summary.
+* A sweep (``python -m sim experiment=compare_policies``, or ``-m`` with swept
+  overrides) runs ``study.replications`` seeded runs per job, in-process, writes one
+  table per job (``sim.sweep``) and, at the end, the combined table, intervals, figures
+  and report (``sim.report``). Every job of the sweep is composed and validated before
+  anything is written; a job that fails is recorded and the others go on.
+
+Bad input exits non-zero with a message naming the field, and writes nothing.
 """
 
 from __future__ import annotations
@@ -10,20 +16,26 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import hydra
-from omegaconf import DictConfig
+from hydra.core.hydra_config import HydraConfig
+from hydra.experimental.callback import Callback
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf
 
 from sim import config as sim_config
 from sim.network import NetworkError
 from sim.params import ParameterError
 
+log = logging.getLogger("sim")
 EXIT_BAD_INPUT = 2
+BAD_INPUT = (ParameterError, NetworkError, FileExistsError)
 
 
 def _quiet_mesa() -> None:
-    logging.getLogger("MESA").setLevel(logging.WARNING)
-    logging.getLogger("mesa").setLevel(logging.WARNING)
+    for name in ("MESA", "mesa"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def format_summary(outcomes: dict, title: str) -> str:
@@ -58,6 +70,89 @@ def run_single(cfg: DictConfig) -> Path:
     return folder
 
 
+def job_inputs(cfg: DictConfig, overrides: list[str]) -> dict[str, Any]:
+    """The swept inputs of a job, as table columns: scenario, policy, then each override."""
+    inputs: dict[str, Any] = {"scenario": cfg.scenario.name, "policy": cfg.policy.name}
+    for item in overrides:
+        key = item.split("=", 1)[0].lstrip("+~")
+        if key in inputs or key.startswith(("hydra", "study.", "run_dir")) or key == "experiment":
+            continue  # how the sweep is run, not what it varies
+        value = OmegaConf.select(cfg, key)
+        if isinstance(value, DictConfig):
+            value = value.get("name", OmegaConf.to_yaml(value))
+        inputs[key] = float("nan") if value is None else value
+    return inputs
+
+
+def run_sweep_job(cfg: DictConfig) -> None:
+    """One job of a multirun: replications in-process, table written atomically."""
+    from sim import sweep
+
+    hc = HydraConfig.get()
+    overrides = list(hc.overrides.task)
+    sweep_dir = Path(hc.sweep.dir)
+    resolved = OmegaConf.to_container(cfg, resolve=True)
+    identity = {k: v for k, v in resolved.items() if k not in ("run_dir", "study")}
+    identity["study"] = {k: resolved["study"][k] for k in ("replications", "root_seed")}
+    key = sweep.config_key(identity)
+    try:
+        app = sim_config.to_app_config(cfg)
+        params = sim_config.to_params(app)
+        folder, ran = sweep.run_job(
+            sweep_dir, key, params, resolved, overrides, job_inputs(cfg, overrides),
+            app.study.replications, app.study.root_seed, app.study.progress)
+        log.info("%s %s: %s", "ran" if ran else "reused", " ".join(overrides), folder)
+    except Exception as exc:  # a failed job must not take the others' results with it
+        path = sweep.record_failure(sweep_dir, key, overrides, resolved, exc)
+        log.error("job failed (%s): %s — recorded in %s", " ".join(overrides), exc, path)
+
+
+def sweep_job_overrides(cfg: DictConfig) -> list[list[str]]:
+    """The override lists of every job of a basic-sweeper multirun (as Hydra splits them)."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    params = cfg.hydra.sweeper.get("params") or {}
+    arguments = [f"{k}={v}" for k, v in params.items()] + list(cfg.hydra.overrides.task)
+    parsed = OverridesParser.create(sim_config.config_loader()).parse_overrides(arguments)
+    return [job for batch in BasicSweeper.split_arguments(parsed, None) for job in batch]
+
+
+class SweepCallback(Callback):
+    """Validates every job before a sweep writes anything; reports at its end."""
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        _quiet_mesa()
+        if "BasicSweeper" not in str(config.hydra.sweeper.get("_target_", "")):
+            return  # other sweepers (e.g. Optuna) choose their jobs as they go
+        jobs = sweep_job_overrides(config)
+        problems = []
+        for overrides in jobs:
+            try:
+                sim_config.compose(overrides)
+            except Exception as exc:  # composition and validation errors alike
+                problems.append(f"  job {' '.join(overrides)}:\n    "
+                                + str(exc).replace("\n", "\n    "))
+        if problems:
+            print(f"error: {len(problems)} of {len(jobs)} sweep jobs are invalid; nothing "
+                  "was run or written:\n" + "\n".join(problems), file=sys.stderr)
+            sys.exit(EXIT_BAD_INPUT)
+        log.info("sweep of %d jobs validated; writing to %s", len(jobs),
+                 config.hydra.sweep.dir)
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        from sim import report
+
+        sweep_dir = Path(config.hydra.sweep.dir)
+        path = report.build_report(sweep_dir)
+        print(f"report: {path}")
+        failures = report.load_failures(sweep_dir)
+        if failures:
+            print(f"error: {len(failures)} job(s) failed; see {path} and "
+                  f"{sweep_dir / 'failed'}", file=sys.stderr)
+            sys.exit(1)
+
+
 sim_config.register()
 
 
@@ -67,7 +162,10 @@ def main(cfg: DictConfig) -> None:
     """Entry point of ``python -m sim``."""
     _quiet_mesa()
     try:
-        run_single(cfg)
-    except (ParameterError, NetworkError, FileExistsError) as exc:
+        if HydraConfig.get().mode == RunMode.MULTIRUN:
+            run_sweep_job(cfg)
+        else:
+            run_single(cfg)
+    except BAD_INPUT as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)

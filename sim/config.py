@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from hydra import compose as hydra_compose
-from hydra import initialize_config_dir
 from hydra.core.config_store import ConfigStore
-from hydra.core.global_hydra import GlobalHydra
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from sim.params import Params, param, validate
 
@@ -31,12 +28,29 @@ def config_dir() -> Path:
 
 
 @dataclass
+class StudyParams:
+    """A sweep's study: replications and seeds of every job (``configs/experiment/``)."""
+
+    name: str = param("sweep", help="Experiment name; sweeps write to results/<name>/.")
+    question: str = param("", help="The question the experiment answers (for its report).")
+    replications: int = param(50, help="Seeded runs per sweep job, run in-process.",
+                              unit="runs", ge=1, le=1_000_000)
+    root_seed: int = param(2011, help="Seeds of the replications are drawn from it: the "
+                           "same seeds for every job of a sweep (common random numbers).",
+                           ge=0)
+    sweep_name: str = param("${now:%Y-%m-%d_%H-%M-%S}", help="Folder of the sweep under "
+                            "results/<name>/; re-run with the same sweep_name to resume.")
+    progress: bool = param(True, help="Show a progress bar over replications.")
+
+
+@dataclass
 class AppConfig(Params):
-    """Params plus what only the command line needs (where to write)."""
+    """Params plus what only the command line needs (where to write, the study)."""
 
     run_dir: str = param("", help="Folder for this run's records; empty: "
                          "results/runs/<time>_<scenario>_<policy>_seed<seed>. An existing "
                          "folder is never overwritten.")
+    study: StudyParams = field(default_factory=StudyParams)
 
 
 def register() -> None:
@@ -57,13 +71,30 @@ def to_params(cfg: DictConfig | AppConfig) -> Params:
     return Params(**{f.name: getattr(app, f.name) for f in dataclasses.fields(Params)})
 
 
-def compose_config(overrides: list[str] = ()) -> DictConfig:
-    """Compose ``configs/config.yaml`` with Hydra override strings, as the CLI does."""
+def config_loader():
+    """Hydra's config loader for ``configs/`` (private API, pinned with hydra-core 1.3.8)."""
+    from hydra._internal.config_loader_impl import ConfigLoaderImpl
+    from hydra._internal.utils import create_config_search_path
+    from hydra.core.utils import setup_globals
+
     register()
-    if GlobalHydra.instance().is_initialized():
-        GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-        return hydra_compose(config_name="config", overrides=list(overrides))
+    setup_globals()  # the ${now:...} resolver
+    return ConfigLoaderImpl(config_search_path=create_config_search_path(str(config_dir())))
+
+
+def compose_config(overrides: list[str] = ()) -> DictConfig:
+    """Compose ``configs/config.yaml`` with Hydra override strings, as the CLI does.
+
+    Uses Hydra's config loader directly (not the global ``initialize`` state), so it also
+    works inside a running Hydra application (the sweep validation does that).
+    """
+    from hydra.types import RunMode
+
+    cfg = config_loader().load_configuration(config_name="config", overrides=list(overrides),
+                                    run_mode=RunMode.RUN)
+    with open_dict(cfg):
+        del cfg["hydra"]
+    return cfg
 
 
 def compose(overrides: list[str] = ()) -> Params:

@@ -57,6 +57,19 @@ def git_commit(root: Path = PROJECT_ROOT) -> str:
         return "unknown"
 
 
+def command_line() -> str:
+    """How this process was started, as a user would type it."""
+    prog = Path(sys.argv[0])
+    if prog.name == "__main__.py":
+        prog_text = f"python -m {prog.parent.name}"
+    elif prog.suffix == ".py":
+        module = prog.stem
+        prog_text = f"python -m sim.{module}" if prog.parent.name == "sim" else f"python {prog}"
+    else:
+        prog_text = prog.name
+    return " ".join([prog_text, *sys.argv[1:]])
+
+
 def manifest(config: Any, seeds: list[int], started: str, **extra: Any) -> dict[str, Any]:
     """Provenance of an output folder: config, seeds, versions, commit, times."""
     return {
@@ -64,7 +77,7 @@ def manifest(config: Any, seeds: list[int], started: str, **extra: Any) -> dict[
         "seeds": list(seeds),
         "versions": package_versions(),
         "git_commit": git_commit(),
-        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "command": command_line(),
         "started": started,
         "finished": now_iso(),
         **extra,

@@ -1,0 +1,336 @@
+"""Aggregation, figures and the Markdown report of a sweep (the only matplotlib user).
+
+    python -m sim.report results/compare_policies/<sweep_name>
+
+works on a finished or a partial sweep (it reads only the job tables on disk). It writes,
+atomically, into the sweep folder: ``runs.parquet`` (every run), ``summary.csv`` (per
+group: mean and 95% interval of each headline outcome, and the paired difference against
+``none``), ``figures/*.png|svg`` and ``report.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim import stats
+from sim.storage import (git_commit, now_iso, package_versions, write_atomic, write_json,
+                         write_table)
+from sim.sweep import input_columns, load_failures, load_runs
+
+__all__ = ["build_report", "load_failures", "paired_differences", "summary_table"]
+
+#: Headline outcomes: column, label, unit, whether it is a proportion (Wilson interval).
+HEADLINE = [
+    ("armed_conflict", "Risk of armed conflict", "share of runs", True),
+    ("violence_party_weeks", "Violence", "party-weeks at level ≥ 3", False),
+    ("parties_in_violence", "Parties reaching violence", "parties", False),
+    ("warning_to_action_weeks", "Warning-to-action gap", "weeks (mean per run)", False),
+    ("intervention_cost_usd", "Intervention cost", "USD", False),
+    ("total_cost_usd", "Total cost", "USD", False),
+]
+BASELINE = "none"
+DELAY = "policy.response_delay_days"
+
+
+def _groups(runs: pd.DataFrame) -> list[str]:
+    return [c for c in input_columns(runs)]
+
+
+def summary_table(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Per group of swept inputs: n and, per headline outcome, mean, low, high."""
+    groups = _groups(runs)
+    rows = []
+    for key, part in runs.groupby(groups, sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        row = dict(zip(groups, key))
+        row["runs"] = len(part)
+        for col, _, _, proportion in HEADLINE:
+            s = stats.summarise(part[col], proportion, level)
+            row.update({col: s["mean"], f"{col}_low": s["low"], f"{col}_high": s["high"]})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def paired_differences(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Policy minus ``none`` on the same seeds (and same other inputs): mean and interval.
+
+    Common random numbers make these paired differences far tighter than the difference
+    of two independent means.
+    """
+    groups = _groups(runs)
+    if "policy" not in groups or BASELINE not in set(runs.policy):
+        return pd.DataFrame()
+    others = [g for g in groups if g not in ("policy", DELAY)]
+    base = runs[runs.policy == BASELINE]
+    base = base.drop_duplicates(subset=others + ["seed"])  # none ignores the delay
+    merged = runs[runs.policy != BASELINE].merge(
+        base[others + ["seed"] + [c for c, *_ in HEADLINE]], on=others + ["seed"],
+        suffixes=("", "_none"))
+    rows = []
+    for key, part in merged.groupby(groups, sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        row = dict(zip(groups, key))
+        row["pairs"] = len(part)
+        for col, *_ in HEADLINE:
+            mean, lo, hi = stats.bootstrap_interval(part[col] - part[f"{col}_none"], level)
+            row.update({f"d_{col}": mean, f"d_{col}_low": lo, f"d_{col}_high": hi})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- figures
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, folder: Path, name: str) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    names = []
+    for ext in ("png", "svg"):
+        path = folder / f"{name}.{ext}"
+        write_atomic(path, lambda p, ext=ext: fig.savefig(p, format=ext, dpi=120,
+                                                          bbox_inches="tight"))
+        names.append(path.name)
+    _plt().close(fig)
+    return names
+
+
+def figure_comparison(summary: pd.DataFrame, folder: Path) -> str:
+    """Mean and 95% interval of the key outcomes per policy (per scenario if several)."""
+    plt = _plt()
+    panels = [h for h in HEADLINE if h[0] in ("armed_conflict", "violence_party_weeks",
+                                             "total_cost_usd")]
+    groups = [g for g in summary.columns if g in ("scenario", "policy")]
+    rows = summary.groupby(groups, sort=False, dropna=False).first().reset_index() \
+        if DELAY in summary.columns else summary
+    rows = rows.assign(_base=rows.policy != BASELINE).sort_values(
+        [g for g in groups if g != "policy"] + ["_base", "policy"], kind="stable")
+    labels = [" / ".join(str(r[g]) for g in groups if rows[g].nunique() > 1 or g == "policy")
+              for _, r in rows.iterrows()]
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 0.45 * len(rows) + 1.8),
+                             sharey=True)
+    y = np.arange(len(rows))
+    for ax, (col, title, unit, _) in zip(np.atleast_1d(axes), panels):
+        scale, unit = (1e6, "million USD per run") if col.endswith("usd") else (1.0, unit)
+        mean = rows[col].to_numpy(float) / scale
+        err = np.vstack([mean - rows[f"{col}_low"] / scale,
+                         rows[f"{col}_high"] / scale - mean])
+        colours = ["black" if p == BASELINE else "tab:blue" for p in rows.policy]
+        for k in range(len(rows)):
+            ax.errorbar(mean[k], y[k], xerr=np.nan_to_num(err[:, k:k + 1]), fmt="o",
+                        color=colours[k], capsize=3)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel(unit, fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+    first = np.atleast_1d(axes)[0]
+    first.set_yticks(y, labels, fontsize=9)
+    first.invert_yaxis()
+    fig.suptitle("Outcomes by policy: mean and 95% interval", fontsize=11)
+    return _save(fig, folder, "policy_comparison")[0]
+
+
+def figure_delay(summary: pd.DataFrame, folder: Path) -> str | None:
+    """Armed-conflict risk and violence against the response delay, one line per policy."""
+    if DELAY not in summary.columns or summary[DELAY].nunique() < 2:
+        return None
+    plt = _plt()
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for policy, part in summary.groupby("policy", sort=False):
+        part = part.sort_values(DELAY)
+        x = part[DELAY].to_numpy(float)
+        for ax, col in zip(axes, ("armed_conflict", "violence_party_weeks")):
+            style = dict(color="black", linestyle="--") if policy == BASELINE else {}
+            ax.plot(x, part[col], marker="o", label=policy, **style)
+            ax.fill_between(x, part[f"{col}_low"], part[f"{col}_high"], alpha=0.15,
+                            **({"color": "black"} if policy == BASELINE else {}))
+    for ax, (title, unit) in zip(axes, (("Risk of armed conflict", "share of runs"),
+                                        ("Violence", "party-weeks at level ≥ 3"))):
+        ax.set_xlabel("response delay after the warning (days)")
+        ax.set_ylabel(unit)
+        ax.set_title(title, fontsize=10)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8)
+    fig.suptitle("Outcome against the warning-to-action delay (mean, 95% interval)",
+                 fontsize=11)
+    return _save(fig, folder, "outcome_vs_delay")[0]
+
+
+def figure_cost_risk(summary: pd.DataFrame, folder: Path) -> str:
+    """Total cost against armed-conflict risk, one point per group."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    groups = [g for g in summary.columns if g in ("scenario", "policy", DELAY)]
+    for _, row in summary.iterrows():
+        x, y = row["armed_conflict"], row["total_cost_usd"] / 1e9
+        ax.errorbar(x, y, xerr=[[x - row["armed_conflict_low"]], [row["armed_conflict_high"] - x]],
+                    yerr=[[y - row["total_cost_usd_low"] / 1e9],
+                          [row["total_cost_usd_high"] / 1e9 - y]],
+                    fmt="o", capsize=2, alpha=0.8)
+        label = " / ".join(str(row[g]) for g in groups if summary[g].nunique() > 1
+                           or g == "policy")
+        ax.annotate(label, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
+    ax.set_xlabel("risk of armed conflict (share of runs)")
+    ax.set_ylabel("total cost (billion USD, mean per run)")
+    ax.set_title("Cost against risk (95% intervals)", fontsize=11)
+    ax.grid(alpha=0.3)
+    return _save(fig, folder, "cost_vs_risk")[0]
+
+
+# ---------------------------------------------------------------- report
+def _fmt(value: float, col: str) -> str:
+    if value != value:
+        return "–"
+    if col.endswith("usd"):
+        return f"${value / 1e6:,.1f}M"
+    if col == "armed_conflict":
+        return f"{value:.0%}"
+    return f"{value:,.1f}"
+
+
+def _interval(row: pd.Series, col: str, prefix: str = "") -> str:
+    c = f"{prefix}{col}"
+    return (f"{_fmt(row[c], col)} [{_fmt(row[f'{c}_low'], col)}, "
+            f"{_fmt(row[f'{c}_high'], col)}]")
+
+
+def _markdown_table(frame: pd.DataFrame) -> str:
+    head = "| " + " | ".join(frame.columns) + " |"
+    rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
+    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.to_numpy()]
+    return "\n".join([head, rule, *body])
+
+
+def findings(summary: pd.DataFrame, diffs: pd.DataFrame, groups: list[str]) -> list[str]:
+    """Sentences read off the tables (nothing here is typed in by hand)."""
+    out = []
+    best = summary.loc[summary["armed_conflict"].idxmin()]
+    worst = summary.loc[summary["armed_conflict"].idxmax()]
+    name = lambda r: ", ".join(f"{g}={r[g]}" for g in groups)  # noqa: E731
+    out.append(f"Lowest risk of armed conflict: {name(best)} at "
+               f"{_interval(best, 'armed_conflict')}; highest: {name(worst)} at "
+               f"{_interval(worst, 'armed_conflict')}.")
+    cheapest = summary.loc[summary["total_cost_usd"].idxmin()]
+    out.append(f"Lowest total cost (intervention plus conflict): {name(cheapest)} at "
+               f"{_interval(cheapest, 'total_cost_usd')} per run.")
+    if not diffs.empty:
+        below = diffs[diffs["d_violence_party_weeks_high"] < 0]
+        unclear = diffs[diffs["d_violence_party_weeks_high"] >= 0]
+        out.append(f"{len(below)} of {len(diffs)} policy settings lower violence "
+                   "party-weeks against no response with a 95% paired interval entirely "
+                   f"below zero; {len(unclear)} do not.")
+    return out
+
+
+def build_report(sweep_dir: Path) -> Path:
+    """Aggregate a (possibly partial) sweep and write its tables, figures and report."""
+    sweep_dir = Path(sweep_dir)
+    runs = load_runs(sweep_dir)
+    failures = load_failures(sweep_dir)
+    started = now_iso()
+    meta = _sweep_meta(sweep_dir)
+    lines = [f"# {meta.get('name', sweep_dir.parent.name)} — {sweep_dir.name}", ""]
+    if meta.get("question"):
+        lines += [f"**Question.** {meta['question']}", ""]
+    if runs.empty:
+        lines += ["No finished jobs yet."]
+    else:
+        summary = summary_table(runs)
+        diffs = paired_differences(runs)
+        write_table(sweep_dir / "runs.parquet", runs)
+        merged = summary.merge(diffs, how="left", on=_groups(runs)) if not diffs.empty \
+            else summary
+        write_table(sweep_dir / "summary.csv", merged)
+        figures = sweep_dir / "figures"
+        fig_names = [figure_comparison(summary, figures), figure_delay(summary, figures),
+                     figure_cost_risk(summary, figures)]
+        groups = _groups(runs)
+        n_jobs = len(list(sweep_dir.glob("jobs/*/runs.parquet")))
+        seeds = sorted(set(runs.seed))
+        lines += [
+            f"**Runs.** {len(runs)} runs in {n_jobs} jobs "
+            f"({runs.groupby(groups, dropna=False).size().min()}–"
+            f"{runs.groupby(groups, dropna=False).size().max()} seeded replications each; "
+            f"the same {len(seeds)} seeds for every job: common random numbers).", "",
+            "## Findings", "", *[f"- {s}" for s in findings(summary, diffs, groups)], "",
+            "## Outcomes (mean and 95% interval)", "",
+            "Intervals: Wilson for the risk of armed conflict (a proportion), percentile "
+            "bootstrap (4,000 resamples, seeded) for means. Costs are per run.", "",
+        ]
+        table = summary[groups + ["runs"]].copy()
+        for col, label, _, _ in HEADLINE:
+            table[label] = [_interval(r, col) for _, r in summary.iterrows()]
+        lines += [_markdown_table(table), ""]
+        if not diffs.empty:
+            lines += ["## Paired difference against no response (same seeds)", "",
+                      "Policy minus `none` on the same seeded worlds; negative is better "
+                      "for every column.", ""]
+            dtable = diffs[groups + ["pairs"]].copy()
+            for col, label, _, _ in HEADLINE:
+                if col == "warning_to_action_weeks":
+                    continue
+                dtable[f"Δ {label}"] = [_interval(r, col, "d_") for _, r in diffs.iterrows()]
+            lines += [_markdown_table(dtable), ""]
+        lines += ["## Figures", ""]
+        for name in fig_names:
+            if name:
+                lines += [f"![{name}](figures/{name})", ""]
+    if failures:
+        lines += ["## Failed jobs", "",
+                  "These jobs raised; the rest of the sweep is unaffected. Re-run the same "
+                  "command with the same `study.sweep_name` to retry only them.", ""]
+        for f in failures:
+            lines += [f"- `{' '.join(f['overrides'])}`: {f['error']}"]
+        lines += [""]
+    lines += ["## Provenance", "",
+              f"- command: `{meta.get('command', 'python -m sim.report ' + str(sweep_dir))}`",
+              f"- experiment config: `configs/experiment/{meta.get('name', '?')}.yaml`",
+              f"- root seed: {meta.get('root_seed', '?')}, replications per job: "
+              f"{meta.get('replications', '?')}",
+              f"- prevsim {package_versions().get('prevsim')}, git commit {git_commit()}",
+              f"- report written {started}", ""]
+    path = sweep_dir / "report.md"
+    write_atomic(path, lambda p: p.write_text("\n".join(lines), encoding="utf-8"))
+    write_json(sweep_dir / "manifest.json", {
+        **meta, "jobs": sorted(p.parent.name for p in sweep_dir.glob("jobs/*/runs.parquet")),
+        "failed": [f["key"] for f in failures], "runs": int(len(runs)),
+        "versions": package_versions(), "git_commit": git_commit(), "reported": started})
+    return path
+
+
+def _sweep_meta(sweep_dir: Path) -> dict:
+    """What the jobs' manifests say about the sweep (name, question, seeds, command)."""
+    for path in sorted(sweep_dir.glob("jobs/*/manifest.json")):
+        m = json.loads(path.read_text())
+        study = m.get("config", {}).get("study", {})
+        return {"name": study.get("name"), "question": study.get("question"),
+                "root_seed": study.get("root_seed"), "replications": study.get("replications"),
+                "seeds": m.get("seeds"), "command": m.get("command"),
+                "started": m.get("started")}
+    return {}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sim.report",
+                                     description="Aggregate a finished or partial sweep.")
+    parser.add_argument("sweep_dir", type=Path)
+    args = parser.parse_args(argv)
+    if not args.sweep_dir.is_dir():
+        print(f"error: sweep_dir = {str(args.sweep_dir)!r}: no such folder", file=sys.stderr)
+        return 2
+    print(f"report: {build_report(args.sweep_dir)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

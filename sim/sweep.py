@@ -1,0 +1,126 @@
+"""Sweep jobs: replications in-process, one tidy table per job, resumable (no Hydra).
+
+A sweep folder looks like::
+
+    results/<experiment>/<sweep_name>/
+        jobs/<key>/runs.parquet     one row per run: inputs, seed, replication, outcomes
+        jobs/<key>/job.json         the job's overrides and inputs
+        jobs/<key>/manifest.json    resolved config, seeds, versions, commit, times
+        failed/<key>.json           a job that raised: its overrides, config and error
+        runs.parquet, summary.csv, report.md, figures/   (written by sim.report)
+        manifest.json
+
+``<key>`` is a hash of the job's resolved configuration, so re-running a sweep skips the
+jobs whose results exist and only runs the missing ones; every job folder is written
+atomically (complete or absent).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import traceback
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from sim import metrics
+from sim.model import ConflictModel
+from sim.params import Params
+from sim.rng import draw_seeds
+from sim.storage import atomic_dir, manifest, now_iso, write_json, write_table
+
+log = logging.getLogger(__name__)
+
+RUNS = "runs.parquet"
+
+
+def config_key(config: dict[str, Any]) -> str:
+    """A short stable hash of a resolved configuration (sorted JSON)."""
+    text = json.dumps(config, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def run_replications(params: Params, seeds: list[int], inputs: dict[str, Any],
+                     progress: bool = False) -> pd.DataFrame:
+    """Run one model per seed in this process; one row per run.
+
+    Columns: the ``inputs`` (swept inputs: scenario, policy, …), ``seed``,
+    ``replication`` and every outcome of :func:`sim.metrics.outcomes`. Only outcomes are
+    kept, so memory stays flat however many runs there are.
+    """
+    iterator: Iterable = enumerate(seeds)
+    if progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(iterator, total=len(seeds), desc=_label(inputs), leave=False,
+                        mininterval=1.0, disable=None)  # None: off when not a terminal
+    rows = []
+    for r, seed in iterator:
+        model = ConflictModel(replace(params, seed=seed)).run()
+        rows.append({**inputs, "seed": seed, "replication": r, **metrics.outcomes(model)})
+    return pd.DataFrame(rows)
+
+
+def _label(inputs: dict[str, Any]) -> str:
+    return " ".join(f"{k}={v}" for k, v in inputs.items())
+
+
+def job_dir(sweep_dir: Path, key: str) -> Path:
+    return Path(sweep_dir) / "jobs" / key
+
+
+def run_job(sweep_dir: Path, key: str, params: Params, resolved: dict[str, Any],
+            overrides: list[str], inputs: dict[str, Any], replications: int,
+            root_seed: int, progress: bool = False) -> tuple[Path, bool]:
+    """Run (or skip) one sweep job; returns (its folder, whether it ran now)."""
+    folder = job_dir(sweep_dir, key)
+    failed = Path(sweep_dir) / "failed" / f"{key}.json"
+    if (folder / RUNS).exists():
+        log.info("job %s already done (%s): skipped", key, " ".join(overrides))
+        failed.unlink(missing_ok=True)
+        return folder, False
+    started = now_iso()
+    seeds = draw_seeds(root_seed, replications)
+    table = run_replications(params, seeds, inputs, progress)
+    with atomic_dir(folder) as tmp:
+        write_table(tmp / RUNS, table)
+        write_json(tmp / "job.json", {"key": key, "overrides": overrides, "inputs": inputs})
+        write_json(tmp / "manifest.json", manifest(
+            resolved, seeds, started, kind="sweep job", overrides=overrides,
+            root_seed=root_seed, replications=replications))
+    failed.unlink(missing_ok=True)
+    return folder, True
+
+
+def record_failure(sweep_dir: Path, key: str, overrides: list[str],
+                   resolved: dict[str, Any], exc: BaseException) -> Path:
+    """Write what a failed job was and why, so the sweep can report it."""
+    return write_json(Path(sweep_dir) / "failed" / f"{key}.json", {
+        "key": key, "overrides": overrides, "config": resolved,
+        "error": f"{type(exc).__name__}: {exc}",
+        "traceback": "".join(traceback.format_exception(exc)), "time": now_iso()})
+
+
+def load_runs(sweep_dir: Path) -> pd.DataFrame:
+    """Every finished job's runs, in one table with a deterministic row order."""
+    tables = [pd.read_parquet(p) for p in sorted(Path(sweep_dir).glob(f"jobs/*/{RUNS}"))]
+    if not tables:
+        return pd.DataFrame()
+    runs = pd.concat(tables, ignore_index=True)
+    inputs = [c for c in runs.columns if c in input_columns(runs)]
+    return runs.sort_values(inputs + ["replication"], kind="stable").reset_index(drop=True)
+
+
+def load_failures(sweep_dir: Path) -> list[dict[str, Any]]:
+    """The failed jobs' records."""
+    return [json.loads(p.read_text()) for p in sorted(Path(sweep_dir).glob("failed/*.json"))]
+
+
+def input_columns(runs: pd.DataFrame) -> list[str]:
+    """The swept-input columns of a runs table (those before ``seed``)."""
+    cols = list(runs.columns)
+    return cols[:cols.index("seed")] if "seed" in cols else []
