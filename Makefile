@@ -5,10 +5,11 @@ STAMP     := $(VENV)/.installed
 EXTRAS    ?= test
 ARGS      ?=
 
-.PHONY: venv run test bench clean help
+.PHONY: venv run single test bench clean help
 
 help:
-	@echo "make run    run the main job (creates .venv on first use)"
+	@echo "make run    the main job: compare every policy (results/compare_policies/<time>/report.md)"
+	@echo "make single one simulation of the default scenario (results/runs/)"
 	@echo "make test   run the test suite (creates .venv on first use)"
 	@echo "make bench  print the benchmarks' figures (not part of the tests)"
 	@echo "make venv   create or update .venv with the pinned dependencies"
@@ -26,6 +27,9 @@ $(STAMP): pyproject.toml requirements.lock scripts/find-python
 	@touch $(STAMP)
 
 run: venv
+	$(PY) -m sim experiment=compare_policies $(ARGS)
+
+single: venv
 	$(PY) -m sim $(ARGS)
 
 test: venv

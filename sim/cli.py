@@ -13,6 +13,7 @@ Bad input exits non-zero with a message naming the field, and writes nothing.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from pathlib import Path
@@ -78,8 +79,10 @@ def job_inputs(cfg: DictConfig, overrides: list[str]) -> dict[str, Any]:
         if key in inputs or key.startswith(("hydra", "study.", "run_dir")) or key == "experiment":
             continue  # how the sweep is run, not what it varies
         value = OmegaConf.select(cfg, key)
-        if isinstance(value, DictConfig):
-            value = value.get("name", OmegaConf.to_yaml(value))
+        if isinstance(value, DictConfig) and "name" in value:
+            value = value.name           # a group choice: scenario=, policy=, network=
+        elif OmegaConf.is_config(value):
+            value = json.dumps(OmegaConf.to_container(value, resolve=True))
         inputs[key] = float("nan") if value is None else value
     return inputs
 

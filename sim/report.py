@@ -21,7 +21,7 @@ import pandas as pd
 from sim import stats
 from sim.storage import (git_commit, now_iso, package_versions, write_atomic, write_json,
                          write_table)
-from sim.sweep import input_columns, load_failures, load_runs
+from sim.sweep import input_columns, job_tables, load_failures, load_runs
 
 __all__ = ["build_report", "load_failures", "paired_differences", "summary_table"]
 
@@ -255,7 +255,7 @@ def build_report(sweep_dir: Path) -> Path:
         fig_names = [figure_comparison(summary, figures), figure_delay(summary, figures),
                      figure_cost_risk(summary, figures)]
         groups = _groups(runs)
-        n_jobs = len(list(sweep_dir.glob("jobs/*/runs.parquet")))
+        n_jobs = len(job_tables(sweep_dir))
         seeds = sorted(set(runs.seed))
         lines += [
             f"**Runs.** {len(runs)} runs in {n_jobs} jobs "
@@ -302,7 +302,7 @@ def build_report(sweep_dir: Path) -> Path:
     path = sweep_dir / "report.md"
     write_atomic(path, lambda p: p.write_text("\n".join(lines), encoding="utf-8"))
     write_json(sweep_dir / "manifest.json", {
-        **meta, "jobs": sorted(p.parent.name for p in sweep_dir.glob("jobs/*/runs.parquet")),
+        **meta, "jobs": [p.parent.name for p in job_tables(sweep_dir)],
         "failed": [f["key"] for f in failures], "runs": int(len(runs)),
         "versions": package_versions(), "git_commit": git_commit(), "reported": started})
     return path

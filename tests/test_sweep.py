@@ -1,0 +1,177 @@
+"""Sweeps as a user runs them: launchers, resume, failures, bad input, the report."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pandas as pd
+import pytest
+
+from sim import sweep
+from tests.conftest import run_cli
+
+SMALL = ["experiment=compare_policies", "study.replications=3",
+         "policy=none,envoy,late_envoy"]
+
+
+def sweep_dir(cwd, name):
+    return cwd / "results" / "compare_policies" / name
+
+
+def run_sweep(cwd, name, *extra, timeout=300):
+    result = run_cli(*SMALL, f"study.sweep_name={name}", *extra, cwd=cwd, timeout=timeout)
+    return result, sweep_dir(cwd, name)
+
+
+@pytest.fixture(scope="module")
+def basic(tmp_path_factory):
+    cwd = tmp_path_factory.mktemp("basic")
+    result, folder = run_sweep(cwd, "basic", "hydra/launcher=basic")
+    assert result.returncode == 0, result.stderr + result.stdout
+    return cwd, folder
+
+
+def test_sweep_writes_table_summary_report_and_figures(basic):
+    _, folder = basic
+    runs = pd.read_parquet(folder / "runs.parquet")
+    assert len(runs) == 9 and set(runs.policy) == {"none", "envoy", "late_envoy"}
+    assert list(runs.columns[:4]) == ["scenario", "policy", "seed", "replication"]
+    for col in ("armed_conflict", "violence_party_weeks", "warning_to_action_weeks",
+                "total_cost_usd"):
+        assert col in runs.columns
+    # the same seeds for every policy (common random numbers)
+    seeds = runs.groupby("policy").seed.apply(tuple)
+    assert seeds.nunique() == 1
+    summary = pd.read_csv(folder / "summary.csv")
+    assert {"armed_conflict_low", "armed_conflict_high", "d_violence_party_weeks"} <= set(
+        summary.columns)
+    report = (folder / "report.md").read_text()
+    assert "## Findings" in report and "figures/policy_comparison.png" in report
+    assert "git commit" in report and "root seed: 2011" in report
+    for name in ("policy_comparison", "cost_vs_risk"):
+        assert (folder / "figures" / f"{name}.png").stat().st_size > 10_000
+        assert (folder / "figures" / f"{name}.svg").exists()
+    manifest = json.loads(next(folder.glob("jobs/*/manifest.json")).read_text())
+    assert len(manifest["seeds"]) == 3 and manifest["config"]["policy"]["name"]
+    assert {"started", "finished", "git_commit", "versions"} <= set(manifest)
+    assert not list(folder.rglob("*.tmp"))
+
+
+def test_report_numbers_are_the_table_numbers(basic):
+    _, folder = basic
+    runs = pd.read_parquet(folder / "runs.parquet")
+    summary = pd.read_csv(folder / "summary.csv").set_index("policy")
+    for policy, part in runs.groupby("policy"):
+        assert summary.loc[policy, "violence_party_weeks"] == pytest.approx(
+            part.violence_party_weeks.mean())
+        assert summary.loc[policy, "armed_conflict"] == pytest.approx(part.armed_conflict.mean())
+
+
+@pytest.mark.parametrize("launcher", [
+    ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"],
+    ["hydra/launcher=joblib", "hydra.launcher.n_jobs=1"],
+    ["hydra/launcher=submitit_local"],
+])
+def test_launchers_give_identical_tables(basic, launcher):
+    cwd, folder = basic
+    result, other = run_sweep(cwd, "-".join(a.split("=")[1] for a in launcher), *launcher)
+    assert result.returncode == 0, result.stderr + result.stdout
+    pd.testing.assert_frame_equal(pd.read_parquet(folder / "runs.parquet"),
+                                  pd.read_parquet(other / "runs.parquet"))
+
+
+def test_interrupted_sweep_resumes_without_rewriting_finished_jobs(basic, tmp_path):
+    _, reference = basic
+    result, folder = run_sweep(tmp_path, "resume")
+    assert result.returncode == 0
+    jobs = sorted(folder.glob("jobs/*"))
+    kept, lost = jobs[0], jobs[1:]
+    stamp = {p: p.stat().st_mtime_ns for p in kept.iterdir()}
+    # a sweep killed after its first job: the other jobs' folders never appeared, and a
+    # temporary folder of the job that was running is left behind
+    for job in lost:
+        os.rename(job, job.parent / f".{job.name}.abc.tmp")
+    for name in ("runs.parquet", "summary.csv", "report.md"):
+        (folder / name).unlink()
+    result, folder = run_sweep(tmp_path, "resume")
+    assert result.returncode == 0, result.stderr
+    assert {p: p.stat().st_mtime_ns for p in kept.iterdir()} == stamp
+    assert f"reused policy=" in result.stdout and result.stdout.count("ran policy=") == 2
+    pd.testing.assert_frame_equal(pd.read_parquet(folder / "runs.parquet"),
+                                  pd.read_parquet(reference / "runs.parquet"))
+    assert not list(folder.glob("jobs/.*"))  # the killed job's leftovers are cleaned up
+
+
+def test_failed_job_is_reported_and_the_others_keep_their_results(tmp_path):
+    # a region code the network does not have fails when the model is built
+    result = run_cli("experiment=compare_policies", "study.replications=2",
+                     "study.sweep_name=fail", "policy=none",
+                     "un.regional_offices=[0],[9]", cwd=tmp_path)
+    folder = sweep_dir(tmp_path, "fail")
+    assert result.returncode == 1
+    assert "1 job(s) failed" in result.stderr
+    failures = sweep.load_failures(folder)
+    assert len(failures) == 1 and "un.regional_offices" in failures[0]["error"]
+    assert "un.regional_offices=[9]" in failures[0]["overrides"]
+    assert failures[0]["config"]["un"]["regional_offices"] == [9]
+    runs = pd.read_parquet(folder / "runs.parquet")
+    assert len(runs) == 2 and "Failed jobs" in (folder / "report.md").read_text()
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["experiment=compare_polices"], "compare_policies"),           # lists the choices
+    (["experiment=compare_policies", "policy=none,envoi"],
+     "envoy"),
+    (["experiment=compare_policies", "dynamics.reacton=0.1,0.2"], "reacton"),
+    (["experiment=compare_policies", "dynamics.reaction=0.1,-1"], "dynamics.reaction"),
+    (["experiment=compare_policies", "scenario=utopia"], "default"),
+])
+def test_bad_sweeps_write_nothing(tmp_path, args, fragment):
+    result = run_cli(*args, "study.replications=2", cwd=tmp_path)
+    assert result.returncode != 0
+    assert fragment in result.stderr + result.stdout
+    assert not (tmp_path / "results").exists()
+
+
+def test_report_of_a_partial_sweep(basic, tmp_path):
+    import shutil
+
+    _, folder = basic
+    partial = tmp_path / "partial"
+    shutil.copytree(folder / "jobs", partial / "jobs")
+    shutil.rmtree(sorted((partial / "jobs").iterdir())[0])
+    result = run_cli_module("sim.report", str(partial))
+    assert result.returncode == 0, result.stderr
+    assert len(pd.read_parquet(partial / "runs.parquet")) == 6
+    assert run_cli_module("sim.report", str(tmp_path / "nope")).returncode == 2
+
+
+def run_cli_module(module, *args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_replications_keep_memory_flat(monkeypatch):
+    import gc
+    import tracemalloc
+
+    from sim.params import Params
+
+    def peak(n):
+        gc.collect()
+        tracemalloc.start()
+        sweep.run_replications(Params(), list(range(n)), {"policy": "none"})
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return top
+
+    monkeypatch.setattr(sweep, "GC_EVERY", 10)
+    peak(2)
+    # dead models wait for the cyclic garbage collector (forced every GC_EVERY runs), so
+    # the peak holds a few of them, but it must not grow with the number of runs
+    small, large = peak(20), peak(80)
+    assert large < small * 1.2, (small, large)
