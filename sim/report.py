@@ -54,7 +54,17 @@ def summary_table(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
             s = stats.summarise(part[col], proportion, level)
             row.update({col: s["mean"], f"{col}_low": s["low"], f"{col}_high": s["high"]})
         rows.append(row)
-    return pd.DataFrame(rows)
+    return _baseline_first(pd.DataFrame(rows), groups)
+
+
+def _baseline_first(frame: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+    """Rows in input order, with the ``none`` counterfactual before the policies."""
+    if "policy" not in frame.columns:
+        return frame
+    others = [g for g in groups if g != "policy"]
+    key = frame.policy != BASELINE
+    return (frame.assign(_after=key).sort_values(others[:1] + ["_after"], kind="stable")
+            .drop(columns="_after").reset_index(drop=True))
 
 
 def paired_differences(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
@@ -192,7 +202,7 @@ def _fmt(value: float, col: str) -> str:
     if value != value:
         return "–"
     if col.endswith("usd"):
-        return f"${value / 1e6:,.1f}M"
+        return f"{'−' if value < 0 else ''}${abs(value) / 1e6:,.1f}M"
     if col == "armed_conflict":
         return f"{value:.0%}"
     return f"{value:,.1f}"
