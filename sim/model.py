@@ -19,7 +19,7 @@ from sim.agents import Body, InternationalBody, Mediator, Party, RegionalBody
 from sim.dynamics import Level
 from sim.events import EventKind, EventLog
 from sim.network import build_network, weight_matrix
-from sim.params import ParameterError, Params, validate
+from sim.params import ParameterError, Params, validate, with_overrides
 from sim.policies.response import ResponseSystem
 from sim.rng import Streams
 from sim.shocks import ShockCalendar
@@ -54,8 +54,13 @@ class ConflictModel(mesa.Model):
     """Parties escalating and de-escalating on a weighted network.
 
     Args:
-        params: validated parameters (``sim.compose()`` builds them like the CLI does);
-            ``None`` means all defaults.
+        params: parameters (``sim.compose()`` builds them like the CLI does); ``None``
+            means all defaults. They are validated here.
+        rng: a seed for the run (an int, as Mesa's ``batch_run`` passes it), or a numpy
+            ``Generator``/``SeedSequence`` from which one is drawn; overrides
+            ``params.seed``.
+        **overrides: keyword overrides of single parameters, dots written as ``__``
+            (``dynamics__reaction=0.3``): how SolaraViz and ``batch_run`` build models.
 
     Attributes:
         params: the parameters of this run.
@@ -66,8 +71,13 @@ class ConflictModel(mesa.Model):
         streams: the named random streams (``sim.rng``).
     """
 
-    def __init__(self, params: Params | None = None):
-        params = validate(params if params is not None else Params())
+    def __init__(self, params: Params | None = None, *, rng=None, **overrides):
+        params = params if params is not None else Params()
+        if rng is not None:
+            overrides["seed"] = _seed_from(rng)
+        if overrides:
+            params = with_overrides(params, overrides)
+        params = validate(params)
         self.params = params
         self.streams = Streams(params.seed)
         super().__init__(rng=self.streams["mesa"])
@@ -292,6 +302,12 @@ class ConflictModel(mesa.Model):
         return self.warning.frame(self.party_ids)
 
     @property
+    def datacollector(self) -> "RecordsCollector":
+        """A Mesa-DataCollector view of the run's records (what ``mesa.batch_run`` and
+        notebooks read), computed from the arrays on demand: no per-step cost."""
+        return RecordsCollector(self)
+
+    @property
     def level_history(self) -> np.ndarray:
         """Levels, shape (steps + 1, parties); row 0 is week 0."""
         if "level" not in self._history_cache:
@@ -311,6 +327,41 @@ class ConflictModel(mesa.Model):
     def weeks(self) -> np.ndarray:
         """Week of each recorded row."""
         return np.arange(len(self._level_rows)) * self.dt
+
+
+class RecordsCollector:
+    """Duck-typed stand-in for ``mesa.DataCollector`` over a model's own records.
+
+    ``model_vars`` has one list per reporter with a value for every recorded week:
+    parties at each level, and mean hostility when it is recorded.
+    """
+
+    def __init__(self, model: ConflictModel):
+        levels = model.level_history
+        self._collection_steps = list(range(levels.shape[0]))
+        self.agent_reporters: dict = {}
+        self.agenttype_reporters: dict = {}
+        self._agent_records: dict = {}
+        self._agenttype_records: dict = {}
+        self.model_vars = {f"parties_{lv.name.lower()}": (levels == lv).sum(axis=1).tolist()
+                           for lv in Level}
+        if model.params.record.hostility:
+            self.model_vars["mean_hostility"] = model.hostility_history.mean(axis=1).tolist()
+
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        """The reporters as a DataFrame indexed by step (as Mesa's DataCollector does)."""
+        return pd.DataFrame(self.model_vars, index=self._collection_steps)
+
+
+def _seed_from(rng) -> int:
+    """A run seed from what Mesa users pass as ``rng``."""
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        return int(rng)
+    if isinstance(rng, np.random.SeedSequence):
+        return int(rng.generate_state(1, np.uint32)[0])
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(0, 2**31 - 1))
+    raise ParameterError([("rng", rng, "an int seed, a numpy Generator or SeedSequence")])
 
 
 def _beta(rng: np.random.Generator, mean: float, concentration: float, n: int) -> np.ndarray:

@@ -19,6 +19,7 @@ Sources cited as ``¶N`` are paragraphs of the UN Secretary-General's report
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import operator
@@ -38,6 +39,7 @@ __all__ = [
     "ShockParams",
     "iter_fields",
     "validate",
+    "with_overrides",
 ]
 
 DAYS_PER_WEEK = 7.0
@@ -604,6 +606,32 @@ def _check_bounds(name: str, f: dataclasses.Field, value: Any) -> list[tuple[str
         allowed = " and ".join(f"{_OPS[key][1]} {bound:g}" for key, bound in rules)
         return [(name, value, "must be " + allowed)]
     return []
+
+
+def with_overrides(params: Params, overrides: dict[str, Any]) -> Params:
+    """A copy of ``params`` with keyword overrides applied.
+
+    Keys are dotted names with ``__`` for the dots, as keyword arguments allow
+    (``dynamics__reaction=0.3``, ``seed=3``, ``un__unity=0.8``). Unknown keys raise
+    :class:`ParameterError` naming them. Used by ``ConflictModel(**overrides)`` so Mesa's
+    SolaraViz and ``batch_run`` can build models from keyword arguments.
+    """
+    out = copy.deepcopy(params)
+    problems = []
+    for key, value in overrides.items():
+        *path, leaf = key.split("__")
+        node = out
+        for part in path:
+            node = getattr(node, part, None)
+        if node is None or not dataclasses.is_dataclass(node) or leaf not in {
+                f.name for f in dataclasses.fields(node)}:
+            problems.append((key.replace("__", "."), value, "a parameter of sim.params "
+                             "(write dots as __, e.g. dynamics__reaction)"))
+            continue
+        setattr(node, leaf, value)
+    if problems:
+        raise ParameterError(problems)
+    return out
 
 
 def validate(params: Params) -> Params:

@@ -203,3 +203,34 @@ def test_run_returns_model_and_stops_at_horizon():
 
 def test_sim_exports():
     assert sim.ConflictModel is ConflictModel and callable(sim.compose)
+
+
+def test_keyword_construction_like_mesa_tools():
+    """SolaraViz rebuilds models from keyword arguments; batch_run passes them and rng."""
+    a = ConflictModel(rng=5, dynamics__reaction=0.25, network__n_parties=30)
+    assert a.params.seed == 5 and a.params.dynamics.reaction == 0.25
+    assert len(a.party_ids) == 30
+    assert Params().dynamics.reaction == 0.2                 # defaults untouched
+    base = Params(seed=1)
+    b = ConflictModel(base, un__unity=0.9)
+    assert b.params.un.unity == 0.9 and base.un.unity == 0.5
+    with pytest.raises(sim.ParameterError, match="dynamics.reacton"):
+        ConflictModel(dynamics__reacton=1)
+    with pytest.raises(sim.ParameterError, match="dynamics.reaction"):
+        ConflictModel(dynamics__reaction=-1)
+
+
+def test_mesa_batch_run_builds_and_runs_the_model():
+    import mesa
+
+    results = mesa.batch_run(ConflictModel, parameters={"horizon_weeks": 5,
+                                                        "network__n_parties": 12},
+                             rng=[1, 2], max_steps=5, number_processes=1,
+                             display_progress=False)
+    assert len(results) == 2 and {r["rng"] for r in results} == {1, 2}
+    for r in results:
+        assert sum(r[f"parties_{lv.name.lower()}"] for lv in Level) == 12
+    again = mesa.batch_run(ConflictModel, parameters={"horizon_weeks": 5,
+                                                      "network__n_parties": 12},
+                           rng=[1], max_steps=5, number_processes=1, display_progress=False)
+    assert again[0] == next(r for r in results if r["rng"] == 1) | {"RunId": 0}
