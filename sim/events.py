@@ -55,10 +55,11 @@ class EventLog:
     def add(self, week: float, kind: EventKind, party: int | None = None, actor: str = "",
             detail: str = "") -> None:
         """Record one event; ``party`` is a party index (or None for system events)."""
-        self._rows.append((self._seq, week, kind.value, -1 if party is None else party,
+        value = kind._value_  # plain attribute: Enum's .value is a slow descriptor
+        self._rows.append((self._seq, week, value, -1 if party is None else party,
                            actor, detail))
         self._seq += 1
-        self.counts[kind.value] += 1
+        self.counts[value] += 1
         self._frame = None
 
     def add_level_changes(self, week: float, old: np.ndarray, new: np.ndarray) -> None:

@@ -89,6 +89,7 @@ class EarlyWarning:
         self._head = 0            # row of the newest observation-ready hostility
         self.noise_factor = np.ones(n_parties)   # fact-finding sharpens observation
         self.current = np.full(n_parties, -1, dtype=np.int64)  # open crisis id or -1
+        self._alarmed = np.zeros(n_parties, dtype=bool)  # the open crisis had its alarm
         self._calm_run = np.zeros(n_parties, dtype=np.int64)
         self.crises: list[Crisis] = []
         self.seen = np.empty(0)  # last week's observed hostility, one value per slot
@@ -119,13 +120,14 @@ class EarlyWarning:
                             self.observers[self.slot_observer[first_slot[i]]].name)
             self.crises.append(crisis)
             self.current[i] = crisis.crisis_id
+            self._alarmed[i] = False
             opened.append(crisis)
         is_open = self.current >= 0
-        for i in np.flatnonzero(alarm & is_open):
+        for i in np.flatnonzero(alarm & is_open & ~self._alarmed):
             crisis = self.crises[self.current[i]]
-            if crisis.alarm_week != crisis.alarm_week:
-                crisis.alarm_week = week
-                alarmed.append(crisis)
+            crisis.alarm_week = week
+            self._alarmed[i] = True
+            alarmed.append(crisis)
         self._calm_run = np.where(calm_all & is_open, self._calm_run + 1, 0)
         for i in np.flatnonzero(is_open & (self._calm_run >= self.calm_weeks)):
             crisis = self.crises[self.current[i]]

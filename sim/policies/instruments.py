@@ -8,7 +8,6 @@ into the ``cost`` and ``misperception`` terms of the escalation equation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -22,18 +21,28 @@ if TYPE_CHECKING:
     from sim.policies.response import ResponseSystem
 
 
-@dataclass(order=True)
 class Request:
-    """A decision of a policy waiting for its time (ordered by due week, then sequence)."""
+    """A decision of a policy waiting for its time (or a later stage of one)."""
 
-    due_week: float
-    seq: int
-    spec: InstrumentSpec = field(compare=False)
-    party: int = field(compare=False)
-    crisis: Crisis = field(compare=False)
-    bodies: tuple[Body, ...] = field(compare=False)   # the lead (or only) body first
-    stage: str = field(default="decide", compare=False)
-    repeat: int = field(default=0, compare=False)
+    __slots__ = ("due_week", "spec", "party", "crisis", "bodies", "stage", "repeat")
+
+    def __init__(self, due_week: float, spec: InstrumentSpec, party: int, crisis: Crisis,
+                 bodies: tuple[Body, ...], stage: str = "decide", repeat: int = 0):
+        self.due_week = due_week
+        self.spec = spec
+        self.party = party
+        self.crisis = crisis
+        self.bodies = bodies          # the lead (or only) body first
+        self.stage = stage
+        self.repeat = repeat
+
+    def copy(self, due_week: float, **changes) -> "Request":
+        """The same request at another time (a repeat, a deployment stage)."""
+        new = Request(due_week, self.spec, self.party, self.crisis, self.bodies,
+                      self.stage, self.repeat)
+        for key, value in changes.items():
+            setattr(new, key, value)
+        return new
 
     @property
     def actor(self) -> str:
@@ -73,7 +82,7 @@ class EarlyStatement(Instrument):
     def act(self, request: Request, week: float) -> None:
         r, p, i = self.response, self.params, request.party
         issuers = request.bodies
-        unity = float(np.mean([b.params.unity for b in issuers]))
+        unity = sum(b.params.unity for b in issuers) / len(issuers)
         force = (p.force * request.spec.intensity * unity
                  * (1 + p.extra_issuer_gain * (len(issuers) - 1))
                  * p.repeat_discount ** r.unanswered_statements[i])

@@ -62,8 +62,9 @@ class ResponseSystem:
         self.agreed = np.zeros(n, dtype=bool)    # had an agreement in this run
         self.cost_usd = 0.0
         self.counts: Counter[str] = Counter()   # bookkeeping that is not an event
-        self._pending: list[Request] = []
+        self._pending: list[tuple[float, int, Request]] = []   # a heap by (due, sequence)
         self._seq = 0
+        self._bodies: dict[tuple[str, int], tuple[Body, ...]] = {}
         dt = model.dt
         st, env, ff = p.instruments.statement, p.instruments.envoy, p.instruments.fact_finding
         self._attention_decay = 0.5 ** (dt / st.half_life_weeks)
@@ -85,10 +86,14 @@ class ResponseSystem:
 
     def bodies_for(self, spec: InstrumentSpec, party: int) -> tuple[Body, ...]:
         """Acting bodies of ``spec`` for ``party``, the lead first; absent ones dropped."""
-        un, rb = self.model.un, self.model.regional_body_of(party)
-        order = {"un": (un,), "regional": (rb,), "un_lead": (un, rb),
-                 "regional_lead": (rb, un), "joint": (un, rb)}[spec.actor]
-        return tuple(b for b in order if b is not None)
+        region = int(self.model.state.region[party])
+        key = (spec.actor, region)
+        if key not in self._bodies:
+            un, rb = self.model.un, self.model.regional_bodies.get(region)
+            order = {"un": (un,), "regional": (rb,), "un_lead": (un, rb),
+                     "regional_lead": (rb, un), "joint": (un, rb)}[spec.actor]
+            self._bodies[key] = tuple(b for b in order if b is not None)
+        return self._bodies[key]
 
     def decision_weeks(self, spec: InstrumentSpec, bodies: tuple[Body, ...]) -> float:
         """Weeks from the trigger to the decision: delay, consensus, coordination."""
@@ -103,9 +108,11 @@ class ResponseSystem:
 
     def schedule(self, request: Request, due_week: float, **changes) -> None:
         """Queue a copy of ``request`` due at ``due_week`` (e.g. a repeat, a deployment)."""
+        self._push(request.copy(due_week, **changes))
+
+    def _push(self, request: Request) -> None:
         self._seq += 1
-        heapq.heappush(self._pending, dataclasses.replace(
-            request, due_week=due_week, seq=self._seq, **changes))
+        heapq.heappush(self._pending, (request.due_week, self._seq, request))
 
     def _trigger(self, crisis: Crisis, week: float, trigger: str) -> None:
         for spec in self.specs:
@@ -114,8 +121,8 @@ class ResponseSystem:
             bodies = self.bodies_for(spec, crisis.party)
             if not bodies:
                 continue  # nobody able to act (bodies disabled)
-            self.schedule(Request(0.0, 0, spec, crisis.party, crisis, bodies),
-                          week + self.decision_weeks(spec, bodies))
+            self._push(Request(week + self.decision_weeks(spec, bodies), spec, crisis.party,
+                               crisis, bodies))
 
     def on_warning(self, crisis: Crisis, week: float) -> None:
         """A crisis opened: start the clocks of instruments triggered by warnings."""
@@ -131,8 +138,8 @@ class ResponseSystem:
         """Decay effects, take due decisions, run envoys, write effects into the model."""
         self.attention *= self._attention_decay
         self.dividend *= self._dividend_decay
-        while self._pending and self._pending[0].due_week <= week + _EPS:
-            request = heapq.heappop(self._pending)
+        while self._pending and self._pending[0][0] <= week + _EPS:
+            request = heapq.heappop(self._pending)[2]
             if not request.crisis.open:
                 self.counts["cancelled"] += 1
                 continue
