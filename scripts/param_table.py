@@ -2,7 +2,11 @@
 
 Reads every dataclass of ``sim.params`` through ``dataclasses.fields`` and each field's
 metadata (help, unit, bounds or choices, source) and prints one Markdown table per
-parameter group.
+parameter group. Nested groups get their own table (``instruments.statement``, …), and so
+does the item type of a list of dataclasses: the fields of ``InstrumentSpec`` are listed
+as ``policy.instruments[].kind`` etc., with the defaults an item gets for keys it omits.
+Inherited fields are listed in every subclass's table with that subclass's defaults
+(``un`` and ``regional`` are both ``BodyParams``).
 
 Usage (from the repository root):
     .venv/bin/python scripts/param_table.py            print the tables
@@ -19,6 +23,7 @@ import argparse
 import dataclasses
 import difflib
 import sys
+import typing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,9 +36,10 @@ BEGIN = "<!-- params:begin -->"
 END = "<!-- params:end -->"
 DEFAULT_DOC = ROOT / "docs" / "model.md"
 
-#: Group order of the tables: the top level first, then the sub-dataclasses.
-GROUP_ORDER = ("network", "dynamics", "escalation", "history", "shocks", "policy", "record",
-               "scenario")
+#: Group order of the tables: the top level first, then the sub-dataclasses (each followed
+#: by its nested groups and list-item types, in field order).
+GROUP_ORDER = ("network", "dynamics", "escalation", "history", "shocks", "warning", "un",
+               "regional", "instruments", "costs", "policy", "record", "scenario")
 HEADER = ("| name | meaning | unit | default | valid range | source |\n"
           "| --- | --- | --- | --- | --- | --- |")
 
@@ -59,11 +65,41 @@ def format_default(value) -> str:
         return "`true`" if value else "`false`"
     if isinstance(value, (int, float)):
         return f"`{value!r}`"
+    if isinstance(value, list):
+        return "`[" + ", ".join(
+            "…" if dataclasses.is_dataclass(v) else str(v) for v in value) + "]`"
     return f"`{value}`"
 
 
-def format_range(f: dataclasses.Field, value) -> str:
-    """The valid range declared in the field's metadata (what ``validate`` checks)."""
+def _list_item_type(hint):
+    """``X`` for a ``List[X]`` type hint, else None."""
+    if typing.get_origin(hint) is list:
+        (item,) = typing.get_args(hint) or (None,)
+        return item
+    return None
+
+
+def _is_optional(hint) -> bool:
+    return typing.get_origin(hint) is typing.Union and type(None) in typing.get_args(hint)
+
+
+def format_range(f: dataclasses.Field, value, hint=None) -> str:
+    """The valid range declared in the field's metadata (what ``validate`` checks).
+
+    ``hint`` is the field's resolved type (``typing.get_type_hints``); it tells lists and
+    optional fields apart."""
+    item = _list_item_type(hint)
+    if item is not None:
+        if dataclasses.is_dataclass(item):
+            return f"a list of `{item.__name__}` items (table below)"
+        return f"a list of `{getattr(item, '__name__', item)}` values"
+    text = _bounds(f, value)
+    if _is_optional(hint) and text not in ("any text", "a path, or `null`"):
+        return text + ", or `null`"
+    return text
+
+
+def _bounds(f: dataclasses.Field, value) -> str:
     meta = f.metadata
     if meta.get("choices") is not None:
         return "one of " + ", ".join(f"`{c}`" for c in meta["choices"])
@@ -87,7 +123,9 @@ def format_range(f: dataclasses.Field, value) -> str:
 
 
 def _rows(obj, prefix: str) -> list[str]:
+    """One table row per leaf field of the dataclass instance ``obj``."""
     rows = []
+    hints = typing.get_type_hints(type(obj))
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
         if dataclasses.is_dataclass(value):
@@ -98,7 +136,7 @@ def _rows(obj, prefix: str) -> list[str]:
             _cell(meta.get("help", "")),
             _cell(meta.get("unit", "-")),
             format_default(value),
-            format_range(f, value),
+            format_range(f, value, hints.get(f.name)),
             _cell(meta.get("source", "modelling choice")),
         ]) + " |")
     return rows
@@ -109,24 +147,53 @@ def _summary(cls) -> str:
     return _cell(doc)
 
 
+def _tables(obj, name: str) -> list[str]:
+    """The table of group ``obj`` (called ``name``), then those of its nested groups and of
+    the item types of its lists of dataclasses, depth first in field order."""
+    rows = _rows(obj, name + ".")
+    title = f"#### `{name}` ({type(obj).__name__})\n\n{_summary(type(obj))}"
+    nested = [f.name for f in dataclasses.fields(obj)
+              if dataclasses.is_dataclass(getattr(obj, f.name))]
+    if rows:
+        parts = [f"{title}\n\n{HEADER}\n" + "\n".join(rows)]
+    else:  # a group of groups: its heading says what the tables below hold
+        parts = [f"{title} Its fields are the groups "
+                 + ", ".join(f"`{name}.{n}`" for n in nested) + "."]
+    for sub in nested:
+        parts += _tables(getattr(obj, sub), f"{name}.{sub}")
+    hints = typing.get_type_hints(type(obj))
+    for f in dataclasses.fields(obj):
+        item = _list_item_type(hints.get(f.name))
+        if item is not None and dataclasses.is_dataclass(item):
+            # the defaults an item gets for every key it leaves out
+            item_rows = _rows(item(), f"{name}.{f.name}[].")
+            parts.append(f"#### `{name}.{f.name}[]` ({item.__name__}), the items of "
+                         f"`{name}.{f.name}`\n\n{_summary(item)} Each item of the list "
+                         "sets some of these keys; a key it leaves out takes the default "
+                         f"below.\n\n{HEADER}\n" + "\n".join(item_rows))
+    return parts
+
+
 def generate() -> str:
     """All tables, as the Markdown that goes between the markers."""
     defaults = Params()
+    groups = {f.name for f in dataclasses.fields(Params)
+              if dataclasses.is_dataclass(getattr(defaults, f.name))}
+    missing = groups - set(GROUP_ORDER)
+    if missing:  # a new group must get a table, not vanish from the docs
+        raise SystemExit(f"param_table.py: groups without a table: {sorted(missing)}; "
+                         "add them to GROUP_ORDER")
+    unknown = set(GROUP_ORDER) - groups
+    if unknown:
+        raise SystemExit("param_table.py: GROUP_ORDER names no group of Params: "
+                         f"{sorted(unknown)}")
     parts = [
         "<!-- Generated by scripts/param_table.py from sim/params.py; do not edit by hand. -->",
         f"#### `Params` (top level)\n\n{_summary(Params)}\n\n{HEADER}\n"
         + "\n".join(_rows(defaults, "")),
     ]
     for group in GROUP_ORDER:
-        obj = getattr(defaults, group)
-        parts.append(f"#### `{group}` ({type(obj).__name__})\n\n{_summary(type(obj))}\n\n"
-                     f"{HEADER}\n" + "\n".join(_rows(obj, group + ".")))
-    covered = {f.name for f in dataclasses.fields(Params)
-               if not dataclasses.is_dataclass(getattr(defaults, f.name))} | set(GROUP_ORDER)
-    missing = {f.name for f in dataclasses.fields(Params)} - covered
-    if missing:  # a new group must get a table, not vanish from the docs
-        raise SystemExit(f"param_table.py: groups without a table: {sorted(missing)}; "
-                         "add them to GROUP_ORDER")
+        parts += _tables(getattr(defaults, group), group)
     return "\n\n".join(parts) + "\n"
 
 

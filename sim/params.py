@@ -321,8 +321,9 @@ class UNParams(BodyParams):
                                         unit="hostility", ge=0, source="¶44")
     reporting_lag_weeks: int = param(3, help="Weeks between what happens and what "
                                      "headquarters sees.", unit="weeks", ge=0, le=52)
-    unity: float = param(0.5, help="Security Council unity: scales statements and leverage, "
-                         "sets the time to agree.", unit="0-1", ge=0, le=1, source="¶16")
+    unity: float = param(0.5, help="Security Council unity: scales the force of UN "
+                         "statements and sets the time to agree.", unit="0-1", ge=0, le=1,
+                         source="¶16")
     consensus_days_at_zero_unity: float = param(
         90.0, help="Days the Council takes to agree when fully divided.", unit="days",
         ge=0, source="modelling choice")
@@ -426,9 +427,9 @@ class EnvoyParams:
                                     source="¶41, ¶53")
     hostility_cut: float = param(0.5, help="Share of hostility an agreement removes from "
                                  "the parties to it.", unit="share", ge=0, le=1)
-    grievance_cut: float = param(0.3, help="Share of grievance above baseline, and of "
-                                 "baseline, an agreement removes.", unit="share", ge=0,
-                                 le=1)
+    grievance_cut: float = param(0.3, help="Share of current grievance an agreement "
+                                 "removes (grievance memory then relaxes back towards the "
+                                 "baseline).", unit="share", ge=0, le=1)
     dividend: float = param(0.15, help="Peace dividend: cost of re-escalating after an "
                             "agreement (subtracted from the drive), eroding over time.",
                             unit="hostility/week", ge=0, source="¶56-¶58")

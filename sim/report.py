@@ -242,6 +242,64 @@ def findings(summary: pd.DataFrame, diffs: pd.DataFrame, groups: list[str]) -> l
     return out
 
 
+def figure_sensitivity(indices: pd.DataFrame, method: str, outcome: str,
+                       folder: Path) -> str:
+    """Sobol first-order and total indices, or Morris μ* and σ, with 95% intervals."""
+    plt = _plt()
+    names = list(indices.index)
+    y = np.arange(len(names))
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(names) + 1.6))
+    if method == "sobol":
+        ax.barh(y - 0.2, indices.S1, 0.4, xerr=indices.S1_conf, label="first-order S1",
+                capsize=2)
+        ax.barh(y + 0.2, indices.ST, 0.4, xerr=indices.ST_conf, label="total ST", capsize=2)
+        ax.set_xlabel(f"Sobol index of {outcome} (share of variance)")
+    else:
+        ax.barh(y, indices.mu_star, 0.6, xerr=indices.mu_star_conf, label="μ* (mean |effect|)",
+                capsize=2)
+        ax.plot(indices.sigma, y, "k|", markersize=14, label="σ (interactions, non-linearity)")
+        ax.set_xlabel(f"Morris elementary effect on {outcome}")
+    ax.set_yticks(y, names, fontsize=9)
+    ax.invert_yaxis()
+    ax.legend(fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title(f"Global sensitivity ({method}), 95% intervals", fontsize=11)
+    return _save(fig, folder, "sensitivity")[0]
+
+
+def sensitivity_section(sweep_dir: Path, runs: pd.DataFrame, config: dict) -> list[str]:
+    """Indices table, figure and reading for a sensitivity sweep."""
+    from sim import sensitivity as sa
+
+    s = config["sensitivity"]
+    problem = sa.problem_from(s["uncertainties"])
+    design = sa.sample(problem, s["method"], s["samples"], s["design_seed"])
+    outcome = s["outcome"]
+    lines = [f"**Design.** {s['method']} over {problem['num_vars']} uncertain parameters, "
+             f"{len(design)} sample points × {config['study']['replications']} seeds "
+             f"(common random numbers), policy `{config['policy']['name']}`, scenario "
+             f"`{config['scenario']['name']}`. Outcome: `{outcome}`, averaged over the "
+             "seeds of each point.", ""]
+    try:
+        indices = sa.indices_from_runs(runs, problem, s["method"], design, outcome)
+    except ValueError as exc:
+        return lines + [f"Not analysed yet: {exc}.", ""]
+    write_table(sweep_dir / "indices.csv", indices.reset_index())
+    name = figure_sensitivity(indices, s["method"], outcome, sweep_dir / "figures")
+    key = "ST" if s["method"] == "sobol" else "mu_star"
+    ranked = indices.sort_values(key, ascending=False)
+    table = ranked.reset_index().round(3)
+    lines += ["## Indices (95% intervals)", "", _markdown_table(table), "",
+              f"![{name}](figures/{name})", "",
+              "## Findings", "",
+              f"- Most influential on `{outcome}`: " + ", ".join(
+                  f"`{p}` ({key} {v:.3g} ± {c:.2g})" for p, v, c in zip(
+                      ranked.index[:3], ranked[key], ranked[f"{key}_conf"])) + ".",
+              f"- Least influential: `{ranked.index[-1]}` ({key} {ranked[key].iloc[-1]:.3g}"
+              f" ± {ranked[f'{key}_conf'].iloc[-1]:.2g}).", ""]
+    return lines
+
+
 def build_report(sweep_dir: Path) -> Path:
     """Aggregate a (possibly partial) sweep and write its tables, figures and report."""
     sweep_dir = Path(sweep_dir)
@@ -254,6 +312,9 @@ def build_report(sweep_dir: Path) -> Path:
         lines += [f"**Question.** {meta['question']}", ""]
     if runs.empty:
         lines += ["No finished jobs yet."]
+    elif meta.get("runner") == "sensitivity":
+        write_table(sweep_dir / "runs.parquet", runs)
+        lines += sensitivity_section(sweep_dir, runs, meta["config"])
     else:
         summary = summary_table(runs)
         diffs = paired_differences(runs)
@@ -312,7 +373,7 @@ def build_report(sweep_dir: Path) -> Path:
     path = sweep_dir / "report.md"
     write_atomic(path, lambda p: p.write_text("\n".join(lines), encoding="utf-8"))
     write_json(sweep_dir / "manifest.json", {
-        **meta, "jobs": [p.parent.name for p in job_tables(sweep_dir)],
+        **{k: v for k, v in meta.items() if k != "config"}, "jobs": [p.parent.name for p in job_tables(sweep_dir)],
         "failed": [f["key"] for f in failures], "runs": int(len(runs)),
         "versions": package_versions(), "git_commit": git_commit(), "reported": started})
     return path
@@ -324,6 +385,7 @@ def _sweep_meta(sweep_dir: Path) -> dict:
         m = json.loads(path.read_text())
         study = m.get("config", {}).get("study", {})
         return {"name": study.get("name"), "question": study.get("question"),
+                "runner": study.get("runner", "replications"), "config": m.get("config"),
                 "root_seed": study.get("root_seed"), "replications": study.get("replications"),
                 "seeds": m.get("seeds"), "command": m.get("command"),
                 "started": m.get("started")}

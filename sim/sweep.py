@@ -25,14 +25,13 @@ import shutil
 import traceback
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 
 from sim import metrics
 from sim.model import ConflictModel
 from sim.params import Params
-from sim.rng import draw_seeds
 from sim.storage import atomic_dir, manifest, now_iso, write_json, write_table
 
 log = logging.getLogger(__name__)
@@ -82,10 +81,14 @@ def job_dir(sweep_dir: Path, key: str) -> Path:
     return Path(sweep_dir) / "jobs" / key
 
 
-def run_job(sweep_dir: Path, key: str, params: Params, resolved: dict[str, Any],
-            overrides: list[str], inputs: dict[str, Any], replications: int,
-            root_seed: int, progress: bool = False) -> tuple[Path, bool]:
-    """Run (or skip) one sweep job; returns (its folder, whether it ran now)."""
+def run_job(sweep_dir: Path, key: str, resolved: dict[str, Any], overrides: list[str],
+            inputs: dict[str, Any], seeds: list[int], compute: Callable[[], pd.DataFrame],
+            **provenance: Any) -> tuple[Path, bool]:
+    """Run (or skip) one sweep job; returns (its folder, whether it ran now).
+
+    ``compute`` produces the job's table (replications of one configuration, or a chunk
+    of a sensitivity design); it runs only if the job has no finished folder.
+    """
     folder = job_dir(sweep_dir, key)
     failed = Path(sweep_dir) / "failed" / f"{key}.json"
     if (folder / RUNS).exists():
@@ -95,14 +98,12 @@ def run_job(sweep_dir: Path, key: str, params: Params, resolved: dict[str, Any],
     for stale in folder.parent.glob(f".{key}.*.tmp"):  # left by a killed run of this job
         shutil.rmtree(stale, ignore_errors=True)
     started = now_iso()
-    seeds = draw_seeds(root_seed, replications)
-    table = run_replications(params, seeds, inputs, progress)
+    table = compute()
     with atomic_dir(folder) as tmp:
         write_table(tmp / RUNS, table)
         write_json(tmp / "job.json", {"key": key, "overrides": overrides, "inputs": inputs})
         write_json(tmp / "manifest.json", manifest(
-            resolved, seeds, started, kind="sweep job", overrides=overrides,
-            root_seed=root_seed, replications=replications))
+            resolved, seeds, started, kind="sweep job", overrides=overrides, **provenance))
     failed.unlink(missing_ok=True)
     return folder, True
 
@@ -122,8 +123,8 @@ def load_runs(sweep_dir: Path) -> pd.DataFrame:
     if not tables:
         return pd.DataFrame()
     runs = pd.concat(tables, ignore_index=True)
-    inputs = [c for c in runs.columns if c in input_columns(runs)]
-    return runs.sort_values(inputs + ["replication"], kind="stable").reset_index(drop=True)
+    order = ["sample"] if "sample" in runs.columns else input_columns(runs)
+    return runs.sort_values(order + ["replication"], kind="stable").reset_index(drop=True)
 
 
 def job_tables(sweep_dir: Path) -> list[Path]:
