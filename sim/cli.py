@@ -76,7 +76,8 @@ def job_inputs(cfg: DictConfig, overrides: list[str]) -> dict[str, Any]:
     inputs: dict[str, Any] = {"scenario": cfg.scenario.name, "policy": cfg.policy.name}
     for item in overrides:
         key = item.split("=", 1)[0].lstrip("+~")
-        if key in inputs or key.startswith(("hydra", "study.", "run_dir")) or key == "experiment":
+        if key in inputs or key.startswith(("hydra", "study.", "run_dir", "sensitivity.")) \
+                or key == "experiment":
             continue  # how the sweep is run, not what it varies
         value = OmegaConf.select(cfg, key)
         if isinstance(value, DictConfig) and "name" in value:
@@ -90,20 +91,36 @@ def job_inputs(cfg: DictConfig, overrides: list[str]) -> dict[str, Any]:
 def run_sweep_job(cfg: DictConfig) -> None:
     """One job of a multirun: replications in-process, table written atomically."""
     from sim import sweep
+    from sim.rng import draw_seeds
 
     hc = HydraConfig.get()
     overrides = list(hc.overrides.task)
     sweep_dir = Path(hc.sweep.dir)
     resolved = OmegaConf.to_container(cfg, resolve=True)
     identity = {k: v for k, v in resolved.items() if k not in ("run_dir", "study")}
-    identity["study"] = {k: resolved["study"][k] for k in ("replications", "root_seed")}
+    identity["study"] = {k: resolved["study"][k] for k in ("replications", "root_seed",
+                                                            "runner")}
     key = sweep.config_key(identity)
     try:
         app = sim_config.to_app_config(cfg)
         params = sim_config.to_params(app)
-        folder, ran = sweep.run_job(
-            sweep_dir, key, params, resolved, overrides, job_inputs(cfg, overrides),
-            app.study.replications, app.study.root_seed, app.study.progress)
+        study = app.study
+        seeds = draw_seeds(study.root_seed, study.replications)
+        inputs = job_inputs(cfg, overrides)
+        if study.runner == "sensitivity":
+            from sim import sensitivity as sa
+
+            s = app.sensitivity
+            problem = sa.problem_from(dict(s.uncertainties))
+            design = sa.sample(problem, s.method, s.samples, s.design_seed)
+            compute = lambda: sa.evaluate_chunk(  # noqa: E731
+                params, problem, design, s.chunk, s.chunks, seeds, inputs)
+        else:
+            compute = lambda: sweep.run_replications(  # noqa: E731
+                params, seeds, inputs, study.progress)
+        folder, ran = sweep.run_job(sweep_dir, key, resolved, overrides, inputs, seeds,
+                                    compute, root_seed=study.root_seed,
+                                    replications=study.replications)
         log.info("%s %s: %s", "ran" if ran else "reused", " ".join(overrides), folder)
     except Exception as exc:  # a failed job must not take the others' results with it
         path = sweep.record_failure(sweep_dir, key, overrides, resolved, exc)

@@ -12,6 +12,7 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Dict, List
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf, open_dict
@@ -41,6 +42,29 @@ class StudyParams:
     sweep_name: str = param("${now:%Y-%m-%d_%H-%M-%S}", help="Folder of the sweep under "
                             "results/<name>/; re-run with the same sweep_name to resume.")
     progress: bool = param(True, help="Show a progress bar over replications.")
+    runner: str = param("replications", help="What each job runs: seeded replications of "
+                        "one configuration, or a chunk of a sensitivity design.",
+                        choices=("replications", "sensitivity"))
+
+
+@dataclass
+class SensitivityParams:
+    """A global sensitivity analysis run as a sweep (``experiment=sensitivity``)."""
+
+    method: str = param("morris", help="Morris screening (cheap, ranks parameters) or "
+                        "Sobol indices (first-order and total, costlier).",
+                        choices=("morris", "sobol"), source="SALib 1.6")
+    samples: int = param(16, help="Base sample size N: Morris trajectories, or Sobol "
+                         "N·(2D+2) points.", unit="samples", ge=2, le=100_000)
+    design_seed: int = param(7, help="Seed of the sample design (every job regenerates "
+                             "the same design from it).", ge=0)
+    chunks: int = param(4, help="Jobs the design is split into (sweep over chunk).",
+                        unit="jobs", ge=1, le=10_000)
+    chunk: int = param(0, help="This job's chunk (0 … chunks − 1).", ge=0)
+    outcome: str = param("violence_party_weeks", help="Outcome whose sensitivity is "
+                         "analysed (a key of sim.metrics.outcomes).")
+    uncertainties: Dict[str, List[float]] = param(
+        {}, help="Parameters to vary and their [low, high] ranges (dotted names).")
 
 
 @dataclass
@@ -51,6 +75,7 @@ class AppConfig(Params):
                          "results/runs/<time>_<scenario>_<policy>_seed<seed>. An existing "
                          "folder is never overwritten.")
     study: StudyParams = field(default_factory=StudyParams)
+    sensitivity: SensitivityParams = field(default_factory=SensitivityParams)
 
 
 def register() -> None:
