@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import hydra
+import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 from hydra.experimental.callback import Callback
 from hydra.types import RunMode
@@ -88,8 +89,12 @@ def job_inputs(cfg: DictConfig, overrides: list[str]) -> dict[str, Any]:
     return inputs
 
 
-def run_sweep_job(cfg: DictConfig) -> None:
-    """One job of a multirun: replications in-process, table written atomically."""
+def run_sweep_job(cfg: DictConfig) -> float:
+    """One job of a multirun: replications in-process, table written atomically.
+
+    Returns the job's search score (``sim.search.score``), which Hydra's Optuna sweeper
+    minimises; other sweepers ignore it. A failed job returns +inf.
+    """
     from sim import sweep
     from sim.rng import draw_seeds
 
@@ -122,9 +127,16 @@ def run_sweep_job(cfg: DictConfig) -> None:
                                     compute, root_seed=study.root_seed,
                                     replications=study.replications)
         log.info("%s %s: %s", "ran" if ran else "reused", " ".join(overrides), folder)
+        if study.runner != "replications":
+            return float("nan")
+        from sim import search
+
+        table = pd.read_parquet(folder / sweep.RUNS)
+        return search.score(table, study.objective, study.risk_ceiling)["score"]
     except Exception as exc:  # a failed job must not take the others' results with it
         path = sweep.record_failure(sweep_dir, key, overrides, resolved, exc)
         log.error("job failed (%s): %s — recorded in %s", " ".join(overrides), exc, path)
+        return float("inf")
 
 
 def sweep_job_overrides(cfg: DictConfig) -> list[list[str]]:
@@ -164,6 +176,8 @@ class SweepCallback(Callback):
         from sim import report
 
         sweep_dir = Path(config.hydra.sweep.dir)
+        if "optuna" in str(config.hydra.sweeper.get("_target_", "")).lower():
+            reevaluate_search(sweep_dir, config)
         path = report.build_report(sweep_dir)
         print(f"report: {path}")
         failures = report.load_failures(sweep_dir)
@@ -173,19 +187,45 @@ class SweepCallback(Callback):
             sys.exit(1)
 
 
+def reevaluate_search(sweep_dir: Path, config: DictConfig) -> Path | None:
+    """Re-run the best feasible trials of a policy search on seeds it never saw."""
+    from sim import search, sweep
+    from sim.storage import write_table
+
+    study = config.study
+    runs = sweep.load_runs(sweep_dir)
+    if runs.empty:
+        return None
+    candidates = []
+    for path in sweep.job_tables(sweep_dir):
+        table = pd.read_parquet(path)
+        manifest = json.loads((path.parent / "manifest.json").read_text())
+        inputs = json.loads((path.parent / "job.json").read_text())["inputs"]
+        s = search.score(table, study.objective, study.risk_ceiling)
+        if s["feasible"]:
+            candidates.append((s["score"], inputs, manifest["config"]))
+    candidates.sort(key=lambda c: c[0])
+    chosen = [(inputs, sim_config.params_from_dict(cfg))
+              for _, inputs, cfg in candidates[:study.reevaluate_top]]
+    fresh_seed = study.root_seed + 1_000_003  # any other root seed: unseen worlds
+    table = search.reevaluate(chosen, fresh_seed, study.replications, study.objective,
+                              study.risk_ceiling)
+    return write_table(sweep_dir / "reevaluation.csv", table)
+
+
 sim_config.register()
 
 
 @hydra.main(version_base="1.3", config_path=str(sim_config.config_dir()),
             config_name="config")
-def main(cfg: DictConfig) -> None:
+def main(cfg: DictConfig) -> float | None:
     """Entry point of ``python -m sim``."""
     _quiet_mesa()
     try:
         if HydraConfig.get().mode == RunMode.MULTIRUN:
-            run_sweep_job(cfg)
-        else:
-            run_single(cfg)
+            return run_sweep_job(cfg)
+        run_single(cfg)
+        return None
     except BAD_INPUT as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)

@@ -42,6 +42,14 @@ class StudyParams:
     sweep_name: str = param("${now:%Y-%m-%d_%H-%M-%S}", help="Folder of the sweep under "
                             "results/<name>/; re-run with the same sweep_name to resume.")
     progress: bool = param(True, help="Show a progress bar over replications.")
+    objective: str = param("total_cost_usd", help="Policy search: the outcome to minimise "
+                           "(a key of sim.metrics.outcomes).")
+    risk_ceiling: float = param(1.0, help="Policy search: the highest acceptable risk of "
+                                "armed conflict (upper end of its 95% interval).",
+                                unit="share of runs", ge=0, le=1, source="DOMAIN.md §8 "
+                                "(\"keeps the risk under 5%\")")
+    reevaluate_top: int = param(3, help="Policy search: best trials re-run on fresh seeds "
+                                "when the search ends.", unit="trials", ge=0, le=100)
     runner: str = param("replications", help="What each job runs: seeded replications of "
                         "one configuration, or a chunk of a sensitivity design.",
                         choices=("replications", "sensitivity"))
@@ -88,6 +96,12 @@ def to_app_config(cfg: DictConfig) -> AppConfig:
     obj = OmegaConf.to_object(cfg)
     validate(obj)
     return obj
+
+
+def params_from_dict(config: dict) -> Params:
+    """Validated :class:`Params` from a resolved configuration saved in a manifest."""
+    data = {k: v for k, v in config.items() if k in {f.name for f in dataclasses.fields(AppConfig)}}
+    return to_params(OmegaConf.merge(OmegaConf.structured(AppConfig), data))
 
 
 def to_params(cfg: DictConfig | AppConfig) -> Params:

@@ -487,8 +487,9 @@ class InstrumentSpec:
     delay_days: float = param(7.0, help="Days from the trigger to the decision (before "
                               "consensus and coordination time).", unit="days", ge=0,
                               le=3650, source="¶47 (the warning-to-action gap)")
-    intensity: float = param(1.0, help="Multiplier on the instrument's force.", unit="×",
-                             ge=0, le=10)
+    intensity: float = param(1.0, help="Multiplier on the instrument's force and on its "
+                             "running costs (a larger team, more issuers, a longer "
+                             "mission budget).", unit="×", ge=0, le=10)
     duration_weeks: float = param(26.0, help="How long it is sustained (an envoy's "
                                   "engagement, a mission's deployment, a statement "
                                   "campaign).", unit="weeks", gt=0, le=520)
@@ -511,6 +512,8 @@ class PolicyParams:
     response_delay_days: Optional[float] = param(
         None, help="If set, replaces every instrument's delay_days (for sweeps of the "
         "warning-to-action gap).", unit="days", ge=0, le=3650, source="¶47")
+    intensity_scale: float = param(1.0, help="Multiplies every instrument's intensity (for "
+                                   "sweeps and policy search).", unit="×", ge=0, le=10)
     shared_mechanism: bool = param(False, help="Whether UN and regional body have a shared "
                                    "mechanism for deciding who does what; without one, "
                                    "partnerships add coordination_days.",

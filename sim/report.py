@@ -300,6 +300,42 @@ def sensitivity_section(sweep_dir: Path, runs: pd.DataFrame, config: dict) -> li
     return lines
 
 
+def search_section(sweep_dir: Path, runs: pd.DataFrame, meta: dict) -> list[str]:
+    """For a policy search: trials ranked by score, and the re-evaluation on fresh seeds."""
+    path = sweep_dir / "reevaluation.csv"
+    if not path.exists():
+        return []
+    from sim import search
+
+    study = (meta.get("config") or {}).get("study", {})
+    objective, ceiling = study.get("objective", "total_cost_usd"), study.get("risk_ceiling")
+    groups = _groups(runs)
+    trials = pd.DataFrame([{**dict(zip(groups, key if isinstance(key, tuple) else (key,))),
+                            **search.score(part, objective, ceiling)}
+                           for key, part in runs.groupby(groups, dropna=False)])
+    trials = trials.sort_values("score").head(10)
+    show = lambda t: pd.DataFrame({  # noqa: E731
+        **{g: t[g].map(lambda v: f"{v:.3g}" if isinstance(v, float) else v) for g in groups
+           if g in t},
+        "risk [95%]": [f"{r:.0%} [{lo:.0%}, {hi:.0%}]" for r, lo, hi in
+                       zip(t.risk, t.risk_low, t.risk_high)],
+        f"mean {objective}": [_fmt(v, objective) for v in t.objective],
+        "feasible": t.feasible})
+    lines = [f"## Policy search (risk ceiling {ceiling:.0%}, minimising `{objective}`)", "",
+             "A trial is feasible when the upper end of the 95% Wilson interval of its "
+             "risk of armed conflict is at or below the ceiling. Best trials:", "",
+             _markdown_table(show(trials)), ""]
+    again = pd.read_csv(path)
+    if again.empty:
+        lines += ["No trial was feasible, so none was re-evaluated: raise the ceiling, "
+                  "the number of trials or the replications.", ""]
+    else:
+        lines += [f"Re-evaluated on {int(again.runs.iloc[0])} fresh seeds (root seed "
+                  f"{int(again.root_seed.iloc[0])}, never seen by the search):", "",
+                  _markdown_table(show(again)), ""]
+    return lines
+
+
 def build_report(sweep_dir: Path) -> Path:
     """Aggregate a (possibly partial) sweep and write its tables, figures and report."""
     sweep_dir = Path(sweep_dir)
@@ -352,6 +388,7 @@ def build_report(sweep_dir: Path) -> Path:
                     continue
                 dtable[f"Δ {label}"] = [_interval(r, col, "d_") for _, r in diffs.iterrows()]
             lines += [_markdown_table(dtable), ""]
+        lines += search_section(sweep_dir, runs, meta)
         lines += ["## Figures", ""]
         for name in fig_names:
             if name:

@@ -88,7 +88,7 @@ class EarlyStatement(Instrument):
                  * p.repeat_discount ** r.unanswered_statements[i])
         r.attention[i] += force
         r.unanswered_statements[i] += 1
-        r.spend(p.cost_usd * len(issuers))
+        r.spend(p.cost_usd * len(issuers) * request.spec.intensity)
         r.log(week, EventKind.ACTION, i, request.actor, f"statement force={force:.4f}")
         every = request.spec.repeat_every_weeks
         if every > 0 and (request.repeat + 1) * every < request.spec.duration_weeks:

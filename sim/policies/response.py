@@ -50,9 +50,10 @@ class ResponseSystem:
         n = len(model.party_ids)
         self.instruments = {kind: cls(getattr(p.instruments, kind), self)
                             for kind, cls in INSTRUMENTS.items()}
-        delay = p.policy.response_delay_days
+        delay, scale = p.policy.response_delay_days, p.policy.intensity_scale
         self.specs: list[InstrumentSpec] = [
-            dataclasses.replace(s, delay_days=delay) if delay is not None else s
+            dataclasses.replace(s, delay_days=s.delay_days if delay is None else delay,
+                                intensity=s.intensity * scale)
             for s in p.policy.instruments]
         self.attention = np.zeros(n)             # statements' attention cost (decays)
         self.dividend = np.zeros(n)              # agreements' peace dividend (erodes)
@@ -163,7 +164,7 @@ class ResponseSystem:
             s.misperception = self._misperception_base * np.where(
                 near, ff.misperception_factor, 1.0)
             self.model.warning.noise_factor = np.where(active, ff.observation_factor, 1.0)
-            self.spend(ff.cost_usd_per_week * dt * int(active.sum()))
+            self.spend(ff.cost_usd_per_week * dt * float(self.mission_intensity[active].sum()))
         else:
             s.misperception = self._misperception_base
             self.model.warning.noise_factor = np.ones_like(self.attention)
@@ -190,7 +191,7 @@ class ResponseSystem:
             mediator.arrive_week = week + self.envoy.deploy_weeks(body, i)
             mediator.until_week = mediator.arrive_week + request.spec.duration_weeks
             self.unanswered_statements[i] = 0  # a follow-up
-            self.spend(self.envoy.params.cost_usd_per_deployment)
+            self.spend(self.envoy.params.cost_usd_per_deployment * request.spec.intensity)
             self.log(week, EventKind.DEPLOYMENT, i, body.name,
                      f"envoy {mediator.unique_id} arrives week {mediator.arrive_week:g}")
 
@@ -204,7 +205,7 @@ class ResponseSystem:
         for mediator in self.model.mediators:
             if mediator.status == Mediator.IDLE:
                 continue
-            self.spend(p.cost_usd_per_week * self.model.dt)
+            self.spend(p.cost_usd_per_week * self.model.dt * mediator.request.spec.intensity)
             if mediator.status == Mediator.TRAVELLING:
                 if week + _EPS < mediator.arrive_week:
                     continue
