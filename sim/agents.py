@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from collections import deque
+
 import mesa
 
 from sim.dynamics import Level
@@ -80,7 +82,7 @@ class Body(mesa.Agent):
         self.params = params
         self.members = members
         self.mediators: list[Mediator] = []
-        self.queue: list = []
+        self.queue: deque = deque()  # (party, crisis id, slot) waiting for an envoy
 
     @property
     def consensus_weeks(self) -> float:
@@ -124,8 +126,8 @@ class Mediator(mesa.Agent):
         self.credibility = credibility
         self.status = Mediator.IDLE
         self.party: int | None = None
-        self.crisis = None
-        self.request = None
+        self.crisis_id = -1          # the crisis it serves (engagement ends if it closes)
+        self.slot = None             # the policy's instrument slot that sent it
         self.arrive_week = float("nan")
         self.until_week = float("nan")
 

@@ -70,9 +70,12 @@ def update_levels(
     With ``up = #{thresholds ≤ h}`` and ``down = #{thresholds − hysteresis ≤ h}``
     (``down ≥ up``) the new level is ``clip(old, up, down)``.
     """
-    up = np.searchsorted(thresholds, h, side="right")
-    down = np.searchsorted(thresholds - hysteresis, h, side="right")
-    return np.clip(level, up, down).astype(np.int8)
+    up = np.zeros(h.shape, dtype=np.int8)
+    down = np.zeros(h.shape, dtype=np.int8)
+    for t in thresholds:  # four comparisons are much faster than searchsorted here
+        up += h >= t
+        down += h >= t - hysteresis
+    return np.minimum(np.maximum(level, up), down)
 
 
 def weariness_step(

@@ -48,6 +48,7 @@ class EventLog:
         self._violence = violence_level
         self._rows: list[tuple] = []    # (seq, week, kind, party index or -1, actor, detail)
         self._changes: list[tuple[int, float, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._chunks: list[tuple] = []   # (seq, week, kind, parties, actor, detail)
         self._seq = 0
         self._frame: pd.DataFrame | None = None
         self.counts: Counter[str] = Counter()
@@ -60,6 +61,22 @@ class EventLog:
                            actor, detail))
         self._seq += 1
         self.counts[value] += 1
+        self._frame = None
+
+    def add_many(self, week: float, kind: EventKind, parties: np.ndarray, actor="",
+                 detail="") -> None:
+        """Record one event per party index in ``parties`` (vectorised).
+
+        ``actor``: a string or one per party. ``detail``: a string, one per party, or a
+        ``(template, values)`` pair formatted only when the table is built
+        (``("crisis {}", ids)``), so logging costs no string work per step.
+        """
+        if not len(parties):
+            return
+        self._chunks.append((self._seq, week, kind._value_, np.asarray(parties), actor,
+                             detail))
+        self._seq += 1
+        self.counts[kind._value_] += len(parties)
         self._frame = None
 
     def add_level_changes(self, week: float, old: np.ndarray, new: np.ndarray) -> None:
@@ -118,6 +135,16 @@ class EventLog:
                 if mask.any():
                     add(seq, 1, week, kind.value, self._party_ids[idx[mask]], "",
                         detail[mask].astype(object))
+        for seq, week, kind, parties, actor, detail in self._chunks:
+            n = len(parties)
+            if isinstance(detail, tuple):
+                template, values = detail
+                detail = [template.format(v) for v in np.asarray(values).tolist()]
+            elif isinstance(detail, str):
+                detail = [detail] * n
+            actor = [actor] * n if isinstance(actor, str) else list(actor)
+            add(seq, 0, week, kind, self._party_ids[parties], np.asarray(actor, dtype=object),
+                np.asarray(detail, dtype=object))
         if not cols["seq"]:
             frame = pd.DataFrame({c: pd.Series(dtype=float if c == "week" else object)
                                   for c in COLUMNS})

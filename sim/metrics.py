@@ -125,8 +125,10 @@ def response_outcomes(model: "ConflictModel", kinds) -> dict[str, float]:
     intervention_cost = model.response.cost_usd
     first = lambda col: float(crises[col].min()) if crises[col].notna().any() else float("nan")  # noqa: E731
     return {
-        **score_warnings(model.warning.crises, model.level_history, model.weeks,
-                         p.warning.score_horizon_weeks),
+        **score_warnings(model.warning.table.column("party"),
+                         model.warning.table.column("warning_week"),
+                         model.warning.table.column("closed_week"), model.level_history,
+                         model.weeks, p.warning.score_horizon_weeks),
         "crises_answered": int(len(answered)),
         "first_warning_week": first("warning_week"),
         "first_action_week": first("first_action_week"),

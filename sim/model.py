@@ -216,30 +216,33 @@ class ConflictModel(mesa.Model):
         self._record()
 
     def _observe(self) -> None:
-        week = self.week
-        opened, alarmed, closed = self.warning.observe(week)
-        for crisis in opened:
-            self.event_log.add(week, EventKind.WARNING, crisis.party, crisis.warned_by,
-                               f"crisis {crisis.crisis_id}")
-            self.response.on_warning(crisis, week)
-        for crisis in alarmed:
-            self.event_log.add(week, EventKind.VIOLENCE_ALARM, crisis.party, "",
-                               f"crisis {crisis.crisis_id}")
-            self.response.on_alarm(crisis, week)
-        for crisis in closed:
-            self.event_log.add(week, EventKind.CRISIS_CLOSED, crisis.party, "",
-                               f"crisis {crisis.crisis_id}")
+        week, w = self.week, self.warning
+        opened, alarmed, closed = w.observe(week)
+        if opened.size:
+            names = np.array([o.name for o in w.observers], dtype=object)
+            ids = w.current[opened]
+            self.event_log.add_many(week, EventKind.WARNING, opened,
+                                    names[w.table.warned_by[ids]], ("crisis {}", ids))
+            self.response.on_warning(opened, week)
+        if alarmed.size:
+            self.event_log.add_many(week, EventKind.VIOLENCE_ALARM, alarmed, "",
+                                    ("crisis {}", w.current[alarmed]))
+            self.response.on_alarm(alarmed, week)
+        if closed.size:
+            self.event_log.add_many(week, EventKind.CRISIS_CLOSED, closed, "",
+                                    ("crisis {}", w.closed_ids))
 
     def _apply_shocks(self) -> None:
         s, p, week = self.state, self.params.shocks, self.week
-        for i in self.shocks.polling(week, week - self.dt):
-            self.event_log.add(week, EventKind.ELECTION, int(i))
-        for i in self.shocks.coups(self.steps):
+        self.event_log.add_many(week, EventKind.ELECTION,
+                                self.shocks.polling(week, week - self.dt))
+        coups = self.shocks.coups(self.steps)
+        for i in coups.tolist():  # rare; a party can suffer two in one week
             s.hostility[i] = min(s.hostility[i] + p.coup_hostility,
                                  self.params.dynamics.hostility_cap)
             s.grievance_base[i] += p.coup_grievance
             s.grievance[i] += p.coup_grievance
-            self.event_log.add(week, EventKind.COUP, int(i))
+        self.event_log.add_many(week, EventKind.COUP, coups)
 
     def _update_hostility(self) -> None:
         s, dyn, n = self.state, self.params.dynamics, len(self.party_ids)
@@ -264,8 +267,9 @@ class ConflictModel(mesa.Model):
                                      self.params.escalation.hysteresis)
         self.event_log.add_level_changes(self.week, s.level, new)
         at_war = new >= Level.VIOLENCE
-        for i in np.flatnonzero(at_war & (s.level < Level.VIOLENCE) & self.response.agreed):
-            self.response.log(self.week, EventKind.RELAPSE, int(i), "", "after an agreement")
+        relapsed = np.flatnonzero(at_war & (s.level < Level.VIOLENCE) & self.response.agreed)
+        self.event_log.add_many(self.week, EventKind.RELAPSE, relapsed, "",
+                                "after an agreement")
         s.level = new
         s.ever_violent |= at_war
         if dyn.feedback:
@@ -274,7 +278,8 @@ class ConflictModel(mesa.Model):
             s.grievance = dynamics.grievance_step(s.grievance, s.grievance_base, at_war,
                                                   dyn.grievance_gain, dyn.grievance_decay,
                                                   self.dt)
-            s.will_to_settle = np.clip(s.will_base + dyn.ripeness * s.weariness, 0.0, 1.0)
+            # both terms are >= 0: only the upper bound can bind
+            s.will_to_settle = np.minimum(s.will_base + dyn.ripeness * s.weariness, 1.0)
 
     def _record(self) -> None:
         self.warning.push(self.state.hostility)

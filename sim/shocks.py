@@ -33,10 +33,16 @@ class ShockCalendar:
         order = np.lexsort((coup_party, coup_step))
         self.coup_party, self.coup_step = coup_party[order], coup_step[order]
         self.enabled = p.enabled
+        self._cycle_week: int | None = None
+        self._cycle = np.empty(0, dtype=np.int64)
 
     def week_in_cycle(self, week: float) -> np.ndarray:
-        """Weeks since each party's last vote (0 in a polling week)."""
-        return np.mod(math.floor(week) - self.phase_weeks, self.p.election_interval_weeks)
+        """Weeks since each party's last vote (0 in a polling week); cached per week."""
+        w = math.floor(week)
+        if self._cycle_week != w:
+            self._cycle = np.mod(w - self.phase_weeks, self.p.election_interval_weeks)
+            self._cycle_week = w
+        return self._cycle
 
     def election_drive(self, week: float) -> np.ndarray | float:
         """Extra grievance drive of parties in an election period this week."""

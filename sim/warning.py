@@ -14,7 +14,7 @@ stream, whatever happens, so observation never shifts another stream's numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -41,22 +41,51 @@ class Observer:
     threshold: float
 
 
-@dataclass
-class Crisis:
-    """One crisis of one party, from its first warning to its closing."""
+class CrisisTable:
+    """Every crisis of a run as growable columns (one row per crisis, id = row).
 
-    crisis_id: int
-    party: int
-    warning_week: float
-    warned_by: str
-    alarm_week: float = float("nan")
-    first_action_week: float = float("nan")
-    closed_week: float = float("nan")
-    actions: list = field(default_factory=list)
+    Columns: ``party``, ``warning_week``, ``warned_by`` (observer index), ``alarm_week``,
+    ``first_action_week``, ``closed_week`` (nan while open) and ``actions``.
+    """
 
-    @property
-    def open(self) -> bool:
-        return self.closed_week != self.closed_week  # nan: still open
+    FLOATS = ("warning_week", "alarm_week", "first_action_week", "closed_week")
+
+    def __init__(self, capacity: int = 64):
+        self.n = 0
+        self.party = np.zeros(capacity, dtype=np.int64)
+        self.warned_by = np.zeros(capacity, dtype=np.int64)
+        self.actions = np.zeros(capacity, dtype=np.int64)
+        for name in self.FLOATS:
+            setattr(self, name, np.full(capacity, np.nan))
+
+    def __len__(self) -> int:
+        return self.n
+
+    def append(self, parties: np.ndarray, week: float, warned_by: np.ndarray) -> np.ndarray:
+        """Open one crisis per party; returns their ids."""
+        k = parties.size
+        if self.n + k > self.party.size:
+            size = max(2 * self.party.size, self.n + k)
+            for name in ("party", "warned_by", "actions", *self.FLOATS):
+                old = getattr(self, name)
+                new = np.full(size, np.nan) if old.dtype.kind == "f" else np.zeros(size, old.dtype)
+                new[:self.n] = old[:self.n]
+                setattr(self, name, new)
+        ids = np.arange(self.n, self.n + k)
+        self.party[ids] = parties
+        self.warned_by[ids] = warned_by
+        self.warning_week[ids] = week
+        self.n += k
+        return ids
+
+    def record_actions(self, ids: np.ndarray, week: float) -> None:
+        """Decisions taken this week on crises ``ids`` (first action week kept)."""
+        np.add.at(self.actions, ids, 1)
+        first = self.first_action_week[ids]
+        self.first_action_week[ids] = np.where(np.isnan(first), week, first)
+
+    def column(self, name: str) -> np.ndarray:
+        return getattr(self, name)[:self.n]
 
 
 class EarlyWarning:
@@ -71,94 +100,124 @@ class EarlyWarning:
         self.hysteresis = hysteresis
         self.calm_weeks = calm_weeks
         self.rng = rng
-        # All observers' (observer, party) pairs as one flat set of slots, in observer
-        # order, so a week's observation is a few vectorised operations.
-        def per_slot(value, dtype) -> np.ndarray:
-            parts = [np.broadcast_to(np.asarray(value(k, o), dtype=dtype), o.parties.shape)
-                     for k, o in enumerate(observers)]
-            return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
-
-        self.slot_observer = per_slot(lambda k, o: k, np.int64)
-        self.slot_party = per_slot(lambda k, o: o.parties, np.int64)
-        self.slot_noise = per_slot(lambda k, o: o.noise_sd, np.float64)
-        self.slot_lag = np.rint(per_slot(lambda k, o: o.lag_weeks, np.float64) / dt_weeks
-                                ).astype(np.int64)
-        self.slot_threshold = per_slot(lambda k, o: o.threshold, np.float64)
-        depth = int(self.slot_lag.max(initial=0)) + 1
+        # Observers' (observer, party) pairs laid out in dense layers of n parties: a
+        # party watched by several observers appears once per layer, in observer order,
+        # so a week's observation is a few contiguous vectorised operations.
+        layer_of: list[np.ndarray] = []   # per layer: observer index per party, -1 absent
+        for k, obs in enumerate(observers):
+            todo = np.asarray(obs.parties, dtype=np.int64)
+            for layer in layer_of:
+                free = todo[layer[todo] < 0]
+                layer[free] = k
+                todo = np.setdiff1d(todo, free, assume_unique=True)
+                if not todo.size:
+                    break
+            if todo.size:
+                layer = np.full(n_parties, -1, dtype=np.int64)
+                layer[todo] = k
+                layer_of.append(layer)
+        self.layer_observer = (np.vstack(layer_of) if layer_of
+                               else np.full((0, n_parties), -1, dtype=np.int64))
+        shape = self.layer_observer.shape
+        self.present = self.layer_observer >= 0
+        self.layer_noise = np.zeros(shape)
+        self.layer_threshold = np.full(shape, np.inf)
+        lag = np.zeros(shape, dtype=np.int64)
+        for k, obs in enumerate(observers):
+            rows, cols = np.nonzero(self.layer_observer == k)
+            sorter = np.argsort(obs.parties)
+            where = sorter[np.searchsorted(obs.parties, cols, sorter=sorter)]
+            self.layer_noise[rows, cols] = np.broadcast_to(obs.noise_sd, obs.parties.shape)[where]
+            lag[rows, cols] = np.rint(np.broadcast_to(obs.lag_weeks, obs.parties.shape)[where]
+                                      / dt_weeks).astype(np.int64)
+            self.layer_threshold[rows, cols] = obs.threshold
+        depth = int(lag.max(initial=0)) + 1
         self._buffer = np.repeat(initial_hostility[None, :], depth, axis=0)
+        # flat indices into the buffer of each entry's lagged value, for each head row
+        cols = np.broadcast_to(np.arange(n_parties), shape)
+        self._lagged = [((head - lag) % depth) * n_parties + cols for head in range(depth)]
+        self._calm_level = self.layer_threshold - hysteresis
+        self._all_present = bool(self.present.all())
+        self._seen = np.empty(shape)   # last week's observed hostility (-inf where absent)
+        self._eps = np.empty(shape)
         self._head = 0            # row of the newest observation-ready hostility
-        self.noise_factor = np.ones(n_parties)   # fact-finding sharpens observation
+        self.noise_factor: np.ndarray | None = None  # fact-finding sharpens observation
         self.current = np.full(n_parties, -1, dtype=np.int64)  # open crisis id or -1
         self._alarmed = np.zeros(n_parties, dtype=bool)  # the open crisis had its alarm
         self._calm_run = np.zeros(n_parties, dtype=np.int64)
-        self.crises: list[Crisis] = []
-        self.seen = np.empty(0)  # last week's observed hostility, one value per slot
+        self.table = CrisisTable()
+        self.closed_ids = np.empty(0, dtype=np.int64)
 
     def push(self, hostility: np.ndarray) -> None:
         """Store this week's true hostility for lagged observation."""
         self._head = (self._head + 1) % self._buffer.shape[0]
         self._buffer[self._head] = hostility
 
-    def observe(self, week: float) -> tuple[list[Crisis], list[Crisis], list[Crisis]]:
-        """Observe all parties; return crises (opened, alarmed, closed) this week."""
-        n, slots = self.n, self.slot_party
-        eps = self.rng.standard_normal(slots.size)
-        rows = (self._head - self.slot_lag) % self._buffer.shape[0]
-        seen = self._buffer[rows, slots] + self.slot_noise * self.noise_factor[slots] * eps
-        self.seen = seen
-        warn = seen >= self.slot_threshold
-        warn_any = np.bincount(slots[warn], minlength=n) > 0
-        first_slot = np.full(n, slots.size)
-        np.minimum.at(first_slot, slots[warn], np.flatnonzero(warn))
-        alarm = np.bincount(slots[seen >= self.violence_threshold], minlength=n) > 0
-        calm_all = np.bincount(slots[seen >= self.slot_threshold - self.hysteresis],
-                               minlength=n) == 0
+    def observe(self, week: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Observe all parties; return the parties whose crisis opened, raised its
+        violence alarm, or closed this week (indices; their ids are ``current``)."""
+        n, seen, eps = self.n, self._seen, self._eps
+        self.rng.standard_normal(out=eps)  # one draw per observer-party pair, every week
+        noise = self.layer_noise if self.noise_factor is None else (
+            self.layer_noise * self.noise_factor)
+        np.multiply(noise, eps, out=eps)
+        self._buffer.ravel().take(self._lagged[self._head], out=seen)
+        seen += eps
+        if not self._all_present:
+            seen[~self.present] = -np.inf
+        warn = seen >= self.layer_threshold
+        warn_any = warn.any(axis=0)
+        alarm = (seen >= self.violence_threshold).any(axis=0)
+        calm_all = ~(seen >= self._calm_level).any(axis=0)
 
-        opened, alarmed, closed = [], [], []
-        for i in np.flatnonzero(warn_any & (self.current < 0)):
-            crisis = Crisis(len(self.crises), int(i), week,
-                            self.observers[self.slot_observer[first_slot[i]]].name)
-            self.crises.append(crisis)
-            self.current[i] = crisis.crisis_id
-            self._alarmed[i] = False
-            opened.append(crisis)
+        opened = np.flatnonzero(warn_any & (self.current < 0))
+        if opened.size:
+            # the first observer (in observer order) that warned on each party
+            first_layer = np.argmax(warn[:, opened], axis=0)
+            self.current[opened] = self.table.append(
+                opened, week, self.layer_observer[first_layer, opened])
+            self._alarmed[opened] = False
         is_open = self.current >= 0
-        for i in np.flatnonzero(alarm & is_open & ~self._alarmed):
-            crisis = self.crises[self.current[i]]
-            crisis.alarm_week = week
-            self._alarmed[i] = True
-            alarmed.append(crisis)
+        alarmed = np.flatnonzero(alarm & is_open & ~self._alarmed)
+        self.table.alarm_week[self.current[alarmed]] = week
+        self._alarmed[alarmed] = True
         self._calm_run = np.where(calm_all & is_open, self._calm_run + 1, 0)
-        for i in np.flatnonzero(is_open & (self._calm_run >= self.calm_weeks)):
-            crisis = self.crises[self.current[i]]
-            crisis.closed_week = week
-            self.current[i] = -1
-            self._calm_run[i] = 0
-            closed.append(crisis)
+        closed = np.flatnonzero(is_open & (self._calm_run >= self.calm_weeks))
+        self.table.closed_week[self.current[closed]] = week
+        self.closed_ids = self.current[closed].copy()
+        self.current[closed] = -1
+        self._calm_run[closed] = 0
         return opened, alarmed, closed
 
-    def crisis_of(self, party: int) -> Crisis | None:
-        """The open crisis of ``party``, if any."""
-        cid = self.current[party]
-        return self.crises[cid] if cid >= 0 else None
+    @property
+    def seen(self) -> np.ndarray:
+        """Last week's observed hostility, one row per layer (-inf where absent)."""
+        return self._seen
 
     def frame(self, party_ids: list) -> pd.DataFrame:
         """One row per crisis: warning, alarm, first action, closing, the gap."""
-        rows = [{
-            "crisis": c.crisis_id, "party": party_ids[c.party], "warned_by": c.warned_by,
-            "warning_week": c.warning_week, "alarm_week": c.alarm_week,
-            "first_action_week": c.first_action_week, "closed_week": c.closed_week,
-            "warning_to_action_weeks": c.first_action_week - c.warning_week,
-            "actions": len(c.actions),
-        } for c in self.crises]
-        columns = ["crisis", "party", "warned_by", "warning_week", "alarm_week",
-                   "first_action_week", "closed_week", "warning_to_action_weeks", "actions"]
-        return pd.DataFrame(rows, columns=columns)
+        t = self.table
+        names = np.array([o.name for o in self.observers] or [""], dtype=object)
+        ids = np.asarray(party_ids, dtype=object)
+        return pd.DataFrame({
+            "crisis": np.arange(len(t)), "party": ids[t.column("party")],
+            "warned_by": names[t.column("warned_by")],
+            "warning_week": t.column("warning_week"), "alarm_week": t.column("alarm_week"),
+            "first_action_week": t.column("first_action_week"),
+            "closed_week": t.column("closed_week"),
+            "warning_to_action_weeks": t.column("first_action_week") - t.column("warning_week"),
+            "actions": t.column("actions")})
 
 
-def score_warnings(crises: list[Crisis], levels: np.ndarray, weeks: np.ndarray,
-                   horizon_weeks: float) -> dict[str, int]:
+def score_warnings(party: np.ndarray, warning_week: np.ndarray, closed_week: np.ndarray,
+                   levels: np.ndarray, weeks: np.ndarray, horizon_weeks: float
+                   ) -> dict[str, int]:
     """Score each crisis-opening warning against what happened.
+
+    Args:
+        party, warning_week, closed_week: one entry per crisis (``closed_week`` nan while
+            open), as in :class:`CrisisTable`.
+        levels, weeks: the run's level history and the week of each row.
 
     * hit: the party entered violence within ``horizon_weeks`` after the warning;
     * late: the party was already in violence when warned;
@@ -170,27 +229,28 @@ def score_warnings(crises: list[Crisis], levels: np.ndarray, weeks: np.ndarray,
     violent = levels >= Level.VIOLENCE
     onset = np.zeros_like(violent)
     onset[1:] = violent[1:] & ~violent[:-1]
-    row_of = {float(w): r for r, w in enumerate(weeks)}
-    by_party: dict[int, list[Crisis]] = {}
-    hits = late = false = 0
-    for c in crises:
-        by_party.setdefault(c.party, []).append(c)
-        r = row_of[float(c.warning_week)]
-        if violent[r, c.party] and not onset[r, c.party]:
-            late += 1
-            continue
-        window = (weeks >= c.warning_week) & (weeks <= c.warning_week + horizon_weeks)
-        if onset[window, c.party].any():
-            hits += 1
-        else:
-            false += 1
-
-    def warned(c: Crisis, w: float) -> bool:
-        still_open = c.open or c.closed_week >= w
-        return c.warning_week <= w and (still_open or c.warning_week >= w - horizon_weeks)
-
-    misses = sum(
-        not any(warned(c, weeks[r]) for c in by_party.get(int(i), []))
-        for r, i in zip(*np.nonzero(onset)))
-    return {"warnings": len(crises), "warnings_hit": hits, "warnings_late": late,
-            "warnings_false_alarm": false, "violence_missed": int(misses)}
+    dt = float(weeks[1] - weeks[0]) if len(weeks) > 1 else 1.0
+    rows = np.rint((np.asarray(warning_week) - weeks[0]) / dt).astype(np.int64)
+    party = np.asarray(party, dtype=np.int64)
+    late = violent[rows, party] & ~onset[rows, party]
+    # onsets per party as a cumulative count over rows, to count onsets in a window
+    cum = np.vstack([np.zeros((1, onset.shape[1]), np.int64), np.cumsum(onset, axis=0)])
+    end = np.minimum(rows + int(round(horizon_weeks / dt)), len(weeks) - 1)
+    hit = ~late & (cum[end + 1, party] - cum[rows, party] > 0)
+    # a violence onset is warned if a crisis of its party opened at most horizon_weeks
+    # before it and had not closed before it
+    onset_rows, onset_party = np.nonzero(onset)
+    closed = np.where(np.isnan(closed_week), np.inf, closed_week)
+    warned = np.zeros(onset_rows.size, dtype=bool)
+    order = np.argsort(party, kind="stable")
+    starts = np.searchsorted(party[order], onset_party, side="left")
+    stops = np.searchsorted(party[order], onset_party, side="right")
+    for k, (lo, hi) in enumerate(zip(starts, stops)):
+        c = order[lo:hi]
+        w = weeks[onset_rows[k]]
+        ok = (warning_week[c] <= w) & ((closed[c] >= w) | (warning_week[c] >= w - horizon_weeks))
+        warned[k] = ok.any()
+    return {"warnings": int(party.size), "warnings_hit": int(hit.sum()),
+            "warnings_late": int(late.sum()),
+            "warnings_false_alarm": int(party.size - hit.sum() - late.sum()),
+            "violence_missed": int((~warned).sum())}

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim import ConflictModel
-from sim.warning import Crisis, score_warnings
+from sim.warning import score_warnings
 from tests.conftest import micro_params
 
 TWO = {"a": {"region": "r", "grievance": 0.3, "hostility": 0.0, "restraint": 0.4},
@@ -103,8 +103,13 @@ def test_unknown_office_region_is_an_error():
 
 
 # ------------------------------------------------------------------ scoring
-def crisis(party, week, closed=float("nan")):
-    return Crisis(0, party, float(week), "UN", closed_week=float(closed))
+def score(crises, levels, weeks, horizon):
+    """crises: (party, warning_week, closed_week or nan) tuples."""
+    party, warned, closed = (np.array(c, dtype=float) for c in zip(*crises))
+    return score_warnings(party.astype(int), warned, closed, levels, weeks, horizon)
+
+
+NAN = float("nan")
 
 
 def test_scoring_hits_late_false_alarms_and_misses():
@@ -114,15 +119,26 @@ def test_scoring_hits_late_false_alarms_and_misses():
     levels[8:12, 1] = 3    # party 1: onset week 8, warned week 9 (already violent) -> late;
     #                        and the onset itself had no warning before it -> miss
     levels[20:25, 2] = 4   # party 2: onset week 20, warned week 2 (crisis closed wk 6) -> miss
-    crises = [crisis(0, 5), crisis(1, 9), crisis(2, 2, closed=6), crisis(3, 12)]
-    score = score_warnings(crises, levels, weeks, horizon_weeks=12)
-    assert score == {"warnings": 4, "warnings_hit": 1, "warnings_late": 1,
-                     "warnings_false_alarm": 2, "violence_missed": 2}
+    crises = [(0, 5, NAN), (1, 9, NAN), (2, 2, 6), (3, 12, NAN)]
+    assert score(crises, levels, weeks, 12) == {
+        "warnings": 4, "warnings_hit": 1, "warnings_late": 1, "warnings_false_alarm": 2,
+        "violence_missed": 2}
 
 
 def test_an_open_crisis_covers_a_later_onset():
     weeks = np.arange(60.0)
     levels = np.zeros((60, 1), dtype=np.int8)
     levels[40:, 0] = 3
-    score = score_warnings([crisis(0, 5)], levels, weeks, horizon_weeks=12)
-    assert score["violence_missed"] == 0 and score["warnings_false_alarm"] == 1
+    result = score([(0, 5, NAN)], levels, weeks, 12)
+    assert result["violence_missed"] == 0 and result["warnings_false_alarm"] == 1
+
+
+def test_hit_window_edges():
+    weeks = np.arange(40.0)
+    levels = np.zeros((40, 2), dtype=np.int8)
+    levels[17:, 0] = 3   # onset exactly 12 weeks after the warning: a hit
+    levels[18:, 1] = 3   # 13 weeks after: a false alarm (and the onset is still covered
+    #                      by the open crisis, so not a miss)
+    result = score([(0, 5, NAN), (1, 5, NAN)], levels, weeks, 12)
+    assert (result["warnings_hit"], result["warnings_false_alarm"],
+            result["violence_missed"]) == (1, 1, 0)

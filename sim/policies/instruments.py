@@ -1,9 +1,10 @@
 """The instruments of preventive diplomacy, each a small class with one decision method.
 
 In the style of Axelrod's strategies (STYLE.md): a name, the parameters that define it,
-``act`` (what happens when a policy's decision to use it comes due), and its sources.
-Effects are written into the response system's per-party arrays, which the model turns
-into the ``cost`` and ``misperception`` terms of the escalation equation.
+``act`` (what happens when a policy's decisions to use it come due — for all parties
+whose decision is due this week at once, as arrays), and its sources. Effects are written
+into the response system's per-party arrays, which the model turns into the ``cost`` and
+``misperception`` terms of the escalation equation.
 """
 
 from __future__ import annotations
@@ -14,39 +15,10 @@ import numpy as np
 
 from sim.agents import Body, Mediator
 from sim.events import EventKind
-from sim.params import EnvoyParams, FactFindingParams, InstrumentSpec, StatementParams
-from sim.warning import Crisis
+from sim.params import EnvoyParams, FactFindingParams, StatementParams
 
 if TYPE_CHECKING:
-    from sim.policies.response import ResponseSystem
-
-
-class Request:
-    """A decision of a policy waiting for its time (or a later stage of one)."""
-
-    __slots__ = ("due_week", "spec", "party", "crisis", "bodies", "stage", "repeat")
-
-    def __init__(self, due_week: float, spec: InstrumentSpec, party: int, crisis: Crisis,
-                 bodies: tuple[Body, ...], stage: str = "decide", repeat: int = 0):
-        self.due_week = due_week
-        self.spec = spec
-        self.party = party
-        self.crisis = crisis
-        self.bodies = bodies          # the lead (or only) body first
-        self.stage = stage
-        self.repeat = repeat
-
-    def copy(self, due_week: float, **changes) -> "Request":
-        """The same request at another time (a repeat, a deployment stage)."""
-        new = Request(due_week, self.spec, self.party, self.crisis, self.bodies,
-                      self.stage, self.repeat)
-        for key, value in changes.items():
-            setattr(new, key, value)
-        return new
-
-    @property
-    def actor(self) -> str:
-        return "+".join(b.name for b in self.bodies)
+    from sim.policies.response import ResponseSystem, Slot
 
 
 class Instrument:
@@ -58,9 +30,13 @@ class Instrument:
         self.params = params
         self.response = response
 
-    def act(self, request: Request, week: float) -> None:  # pragma: no cover - abstract
-        """Carry out ``request`` at ``week``."""
+    def act(self, slot: "Slot", parties: np.ndarray, week: float) -> None:  # pragma: no cover
+        """Carry out the decisions of ``slot`` (one instrument of the policy) that are due
+        this week for ``parties`` (indices; each has an open crisis)."""
         raise NotImplementedError
+
+    def stage(self, slot: "Slot", parties: np.ndarray, week: float) -> None:
+        """A later stage that comes due (e.g. a mission's deployment); none by default."""
 
 
 class EarlyStatement(Instrument):
@@ -79,20 +55,23 @@ class EarlyStatement(Instrument):
     name = "statement"
     params: StatementParams
 
-    def act(self, request: Request, week: float) -> None:
-        r, p, i = self.response, self.params, request.party
-        issuers = request.bodies
-        unity = sum(b.params.unity for b in issuers) / len(issuers)
-        force = (p.force * request.spec.intensity * unity
-                 * (1 + p.extra_issuer_gain * (len(issuers) - 1))
-                 * p.repeat_discount ** r.unanswered_statements[i])
-        r.attention[i] += force
-        r.unanswered_statements[i] += 1
-        r.spend(p.cost_usd * len(issuers) * request.spec.intensity)
-        r.log(week, EventKind.ACTION, i, request.actor, f"statement force={force:.4f}")
-        every = request.spec.repeat_every_weeks
-        if every > 0 and (request.repeat + 1) * every < request.spec.duration_weeks:
-            r.schedule(request, week + every, repeat=request.repeat + 1)
+    def act(self, slot: "Slot", parties: np.ndarray, week: float) -> None:
+        r, p, spec = self.response, self.params, slot.spec
+        force = (p.force * spec.intensity * slot.unity[parties]
+                 * (1 + p.extra_issuer_gain * (slot.issuers[parties] - 1))
+                 * p.repeat_discount ** r.unanswered_statements[parties])
+        r.attention[parties] += force
+        r.unanswered_statements[parties] += 1
+        r.spend(p.cost_usd * spec.intensity * float(slot.issuers[parties].sum()))
+        r.log_many(week, EventKind.ACTION, parties, slot.actor[parties],
+                   ("statement force={:.4f}", force))
+        every = spec.repeat_every_weeks
+        if every > 0:
+            more = (slot.repeat[parties] + 1) * every < spec.duration_weeks
+            slot.repeat[parties] += 1
+            again = parties[more]
+            slot.due[again] = week + every
+            slot.due_crisis[again] = r.model.warning.current[again]
 
 
 class FactFinding(Instrument):
@@ -108,20 +87,26 @@ class FactFinding(Instrument):
     name = "fact_finding"
     params: FactFindingParams
 
-    def act(self, request: Request, week: float) -> None:
-        r, p, i = self.response, self.params, request.party
-        if request.stage == "decide":
-            # one draw per request from the interventions stream
-            if r.rng.random() >= p.consent_probability:
-                r.log(week, EventKind.CONSENT_REFUSED, i, request.actor, "fact_finding")
-                return
-            r.log(week, EventKind.ACTION, i, request.actor, "fact_finding consented")
-            r.schedule(request, week + p.deploy_days / 7.0, stage="deploy")
-        else:
-            r.mission_until[i] = max(r.mission_until[i], week + request.spec.duration_weeks)
-            r.mission_intensity[i] = request.spec.intensity
-            r.unanswered_statements[i] = 0  # a follow-up
-            r.log(week, EventKind.DEPLOYMENT, i, request.actor, "fact_finding mission")
+    def act(self, slot: "Slot", parties: np.ndarray, week: float) -> None:
+        r, p = self.response, self.params
+        # one draw per request from the interventions stream
+        consent = r.rng.random(parties.size) < p.consent_probability
+        refused, agreed = parties[~consent], parties[consent]
+        r.log_many(week, EventKind.CONSENT_REFUSED, refused, slot.actor[refused],
+                   "fact_finding")
+        r.log_many(week, EventKind.ACTION, agreed, slot.actor[agreed],
+                   "fact_finding consented")
+        slot.stage_due[agreed] = week + p.deploy_days / 7.0
+        slot.stage_crisis[agreed] = r.model.warning.current[agreed]
+
+    def stage(self, slot: "Slot", parties: np.ndarray, week: float) -> None:
+        r = self.response
+        r.mission_until[parties] = np.maximum(r.mission_until[parties],
+                                              week + slot.spec.duration_weeks)
+        r.mission_intensity[parties] = slot.spec.intensity
+        r.unanswered_statements[parties] = 0  # a follow-up
+        r.log_many(week, EventKind.DEPLOYMENT, parties, slot.actor[parties],
+                   "fact_finding mission")
 
 
 class EnvoyDeployment(Instrument):
@@ -144,12 +129,17 @@ class EnvoyDeployment(Instrument):
     name = "envoy"
     params: EnvoyParams
 
-    def act(self, request: Request, week: float) -> None:
-        r, i = self.response, request.party
-        body = request.bodies[0]
-        r.log(week, EventKind.ACTION, i, request.actor, "envoy requested")
-        body.queue.append(request)
-        r.dispatch(body, week)
+    def act(self, slot: "Slot", parties: np.ndarray, week: float) -> None:
+        r = self.response
+        r.log_many(week, EventKind.ACTION, parties, slot.actor[parties], "envoy requested")
+        current = r.model.warning.current
+        touched = set()
+        for i in parties.tolist():
+            body = slot.bodies[i][0]
+            body.queue.append((i, int(current[i]), slot))
+            touched.add(body)
+        for body in touched:
+            r.dispatch(body, week)
 
     def deploy_weeks(self, body: Body, party: int) -> float:
         """Travel time of an envoy of ``body`` to ``party``."""
@@ -165,12 +155,12 @@ class EnvoyDeployment(Instrument):
 
     def agreement_probability(self, mediator: Mediator) -> float:
         """This week's chance that ``mediator`` brokers an agreement."""
-        m, p, req = self.response.model, self.params, mediator.request
+        m, p, slot = self.response.model, self.params, mediator.slot
         i = mediator.party
         legitimacy = mediator.body.params.legitimacy if mediator.body.members[i] else 1.0
-        leverage = 1.0 + p.partner_leverage * (len(req.bodies) - 1)
+        leverage = 1.0 + p.partner_leverage * (len(slot.bodies[i]) - 1)
         prob = (p.base_rate * mediator.credibility * m.state.will_to_settle[i] * leverage
-                * legitimacy * req.spec.intensity)
+                * legitimacy * slot.spec.intensity)
         return float(min(max(prob, 0.0), 1.0))
 
 

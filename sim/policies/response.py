@@ -13,15 +13,17 @@ week. Decisions whose crisis has closed are dropped. Instruments then act
 (``sim.policies.instruments``), and each week the effects are written into the model's
 ``cost`` and ``misperception`` arrays and the observers' noise factors.
 
-Everything random here draws from the ``interventions`` stream, so a policy never shifts
-the world's own random numbers (common random numbers).
+Everything is held in per-party arrays, one set per instrument of the policy (a
+:class:`Slot`), so a week's decisions for thousands of parties are a few vectorised
+operations; only envoys, a small pool of Mesa agents, are handled one by one.
+Everything random draws from the ``interventions`` stream, so a policy never shifts the
+world's own random numbers (common random numbers).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import heapq
-from collections import Counter
+from collections import Counter, deque
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,13 +33,52 @@ from sim.agents import Body, Mediator
 from sim.dynamics import Level
 from sim.events import EventKind
 from sim.params import InstrumentSpec
-from sim.policies.instruments import INSTRUMENTS, EnvoyDeployment, Request
-from sim.warning import Crisis
+from sim.policies.instruments import INSTRUMENTS, EnvoyDeployment, Instrument
 
 if TYPE_CHECKING:
     from sim.model import ConflictModel
 
 _EPS = 1e-9
+ACTORS = {"un": ("un",), "regional": ("rb",), "un_lead": ("un", "rb"),
+          "regional_lead": ("rb", "un"), "joint": ("un", "rb")}
+
+
+class Slot:
+    """One instrument of the policy, with its per-party clocks and acting bodies.
+
+    Attributes (arrays over parties unless noted):
+        spec, instrument: what the policy asks for, and the instrument that does it.
+        bodies: list of the acting bodies per party, the lead first (absent ones dropped).
+        actor: the acting bodies' names ("UN", "RB2", "UN+RB2").
+        unity, issuers: mean unity and number of acting bodies (statement force).
+        decision_weeks: trigger-to-decision time; can_act: some body can act.
+        due, due_crisis, repeat: the next decision's week and crisis, repeats so far.
+        stage_due, stage_crisis: a later stage's week and crisis (a mission's deployment).
+    """
+
+    def __init__(self, spec: InstrumentSpec, instrument: Instrument,
+                 response: "ResponseSystem"):
+        self.spec, self.instrument = spec, instrument
+        model = response.model
+        n = len(model.party_ids)
+        per_region = {r: response.acting_bodies(spec, r)
+                      for r in np.unique(model.state.region).tolist()}
+        regions = model.state.region.tolist()
+        self.bodies = [per_region[r] for r in regions]
+        table = {r: ("+".join(b.name for b in bs), float(np.mean([b.params.unity for b in bs]))
+                     if bs else 0.0, len(bs), response.decision_weeks(spec, bs) if bs
+                     else np.inf) for r, bs in per_region.items()}
+        self.actor = np.array([table[r][0] for r in regions], dtype=object)
+        self.unity = np.array([table[r][1] for r in regions])
+        self.issuers = np.array([table[r][2] for r in regions], dtype=np.int64)
+        self.decision_weeks = np.array([table[r][3] for r in regions])
+        self.can_act = self.issuers > 0
+        self.due = np.full(n, np.inf)
+        self.due_crisis = np.full(n, -1, dtype=np.int64)
+        self.repeat = np.zeros(n, dtype=np.int64)
+        self.stage_due = np.full(n, np.inf)
+        self.stage_crisis = np.full(n, -1, dtype=np.int64)
+        self.next_due = np.inf        # min over due and stage_due: nothing earlier to do
 
 
 class ResponseSystem:
@@ -51,10 +92,9 @@ class ResponseSystem:
         self.instruments = {kind: cls(getattr(p.instruments, kind), self)
                             for kind, cls in INSTRUMENTS.items()}
         delay, scale = p.policy.response_delay_days, p.policy.intensity_scale
-        self.specs: list[InstrumentSpec] = [
-            dataclasses.replace(s, delay_days=s.delay_days if delay is None else delay,
-                                intensity=s.intensity * scale)
-            for s in p.policy.instruments]
+        specs = [dataclasses.replace(s, delay_days=s.delay_days if delay is None else delay,
+                                     intensity=s.intensity * scale)
+                 for s in p.policy.instruments]
         self.attention = np.zeros(n)             # statements' attention cost (decays)
         self.dividend = np.zeros(n)              # agreements' peace dividend (erodes)
         self.mission_until = np.full(n, -np.inf) # fact-finding deployed until this week
@@ -63,9 +103,7 @@ class ResponseSystem:
         self.agreed = np.zeros(n, dtype=bool)    # had an agreement in this run
         self.cost_usd = 0.0
         self.counts: Counter[str] = Counter()   # bookkeeping that is not an event
-        self._pending: list[tuple[float, int, Request]] = []   # a heap by (due, sequence)
-        self._seq = 0
-        self._bodies: dict[tuple[str, int], tuple[Body, ...]] = {}
+        self.slots = [Slot(s, self.instruments[s.kind], self) for s in specs]
         dt = model.dt
         st, env, ff = p.instruments.statement, p.instruments.envoy, p.instruments.fact_finding
         self._attention_decay = 0.5 ** (dt / st.half_life_weeks)
@@ -73,6 +111,7 @@ class ResponseSystem:
         self._dividend_decay = 0.5 ** (dt / half_life)
         self._ff = ff
         self._misperception_base = np.full(n, p.dynamics.misperception)
+        self._active: np.ndarray | None = None   # missions' reach, cached while unchanged
         pattern = (model.adjacency != 0).astype(np.float64)
         self._neighbours = sp.csr_array(pattern + pattern.T)
         n_offices = len(p.un.regional_offices) if model.un is not None else 0
@@ -82,19 +121,17 @@ class ResponseSystem:
     def log(self, week: float, kind: EventKind, party: int, actor: str, detail: str) -> None:
         self.model.event_log.add(week, kind, party, actor, detail)
 
+    def log_many(self, week: float, kind: EventKind, parties: np.ndarray, actor, detail
+                 ) -> None:
+        self.model.event_log.add_many(week, kind, parties, actor, detail)
+
     def spend(self, usd: float) -> None:
         self.cost_usd += usd
 
-    def bodies_for(self, spec: InstrumentSpec, party: int) -> tuple[Body, ...]:
-        """Acting bodies of ``spec`` for ``party``, the lead first; absent ones dropped."""
-        region = int(self.model.state.region[party])
-        key = (spec.actor, region)
-        if key not in self._bodies:
-            un, rb = self.model.un, self.model.regional_bodies.get(region)
-            order = {"un": (un,), "regional": (rb,), "un_lead": (un, rb),
-                     "regional_lead": (rb, un), "joint": (un, rb)}[spec.actor]
-            self._bodies[key] = tuple(b for b in order if b is not None)
-        return self._bodies[key]
+    def acting_bodies(self, spec: InstrumentSpec, region: int) -> tuple[Body, ...]:
+        """Acting bodies of ``spec`` in ``region``, the lead first; absent ones dropped."""
+        present = {"un": self.model.un, "rb": self.model.regional_bodies.get(region)}
+        return tuple(present[k] for k in ACTORS[spec.actor] if present[k] is not None)
 
     def decision_weeks(self, spec: InstrumentSpec, bodies: tuple[Body, ...]) -> float:
         """Weeks from the trigger to the decision: delay, consensus, coordination."""
@@ -107,67 +144,79 @@ class ResponseSystem:
                         if len(bodies) > 1 and not policy.shared_mechanism else 0.0)
         return spec.delay_days / 7.0 + consensus + coordination
 
-    def schedule(self, request: Request, due_week: float, **changes) -> None:
-        """Queue a copy of ``request`` due at ``due_week`` (e.g. a repeat, a deployment)."""
-        self._push(request.copy(due_week, **changes))
-
-    def _push(self, request: Request) -> None:
-        self._seq += 1
-        heapq.heappush(self._pending, (request.due_week, self._seq, request))
-
-    def _trigger(self, crisis: Crisis, week: float, trigger: str) -> None:
-        for spec in self.specs:
-            if spec.trigger != trigger:
+    def _arm(self, trigger: str, parties: np.ndarray, week: float) -> None:
+        current = self.model.warning.current
+        for slot in self.slots:
+            if slot.spec.trigger != trigger:
                 continue
-            bodies = self.bodies_for(spec, crisis.party)
-            if not bodies:
-                continue  # nobody able to act (bodies disabled)
-            self._push(Request(week + self.decision_weeks(spec, bodies), spec, crisis.party,
-                               crisis, bodies))
+            p = parties[slot.can_act[parties]]  # nobody able to act: never armed
+            if p.size:
+                slot.due[p] = week + slot.decision_weeks[p]
+                slot.due_crisis[p] = current[p]
+                slot.repeat[p] = 0
+                slot.next_due = min(slot.next_due, float(slot.due[p].min()))
 
-    def on_warning(self, crisis: Crisis, week: float) -> None:
-        """A crisis opened: start the clocks of instruments triggered by warnings."""
-        self.unanswered_statements[crisis.party] = 0
-        self._trigger(crisis, week, "warning")
+    def on_warning(self, parties: np.ndarray, week: float) -> None:
+        """Crises opened: start the clocks of instruments triggered by warnings."""
+        self.unanswered_statements[parties] = 0
+        self._arm("warning", parties, week)
 
-    def on_alarm(self, crisis: Crisis, week: float) -> None:
-        """An observer saw violence: start the clocks of violence-triggered instruments."""
-        self._trigger(crisis, week, "violence")
+    def on_alarm(self, parties: np.ndarray, week: float) -> None:
+        """Observers saw violence: start the clocks of violence-triggered instruments."""
+        self._arm("violence", parties, week)
+
+    def _due(self, due: np.ndarray, crisis: np.ndarray, week: float) -> np.ndarray:
+        """Parties whose clock in ``due`` has come; clears it; drops closed crises."""
+        idx = np.flatnonzero(due <= week + _EPS)
+        if not idx.size:
+            return idx
+        due[idx] = np.inf
+        valid = self.model.warning.current[idx] == crisis[idx]
+        self.counts["cancelled"] += int(idx.size - valid.sum())
+        return idx[valid]
 
     # ---------------------------------------------------------------- the week
     def step(self, week: float) -> None:
         """Decay effects, take due decisions, run envoys, write effects into the model."""
         self.attention *= self._attention_decay
         self.dividend *= self._dividend_decay
-        while self._pending and self._pending[0][0] <= week + _EPS:
-            request = heapq.heappop(self._pending)[2]
-            if not request.crisis.open:
-                self.counts["cancelled"] += 1
-                continue
-            if request.stage == "decide":
-                crisis = request.crisis
-                crisis.actions.append((week, request.spec.kind))
-                if crisis.first_action_week != crisis.first_action_week:
-                    crisis.first_action_week = week
-            self.instruments[request.spec.kind].act(request, week)
+        table, current = self.model.warning.table, self.model.warning.current
+        for slot in self.slots:
+            if slot.next_due > week + _EPS:
+                continue  # nothing due yet: skip the scans
+            parties = self._due(slot.due, slot.due_crisis, week)
+            if parties.size:
+                table.record_actions(current[parties], week)
+                slot.instrument.act(slot, parties, week)
+            parties = self._due(slot.stage_due, slot.stage_crisis, week)
+            if parties.size:
+                slot.instrument.stage(slot, parties, week)
+            slot.next_due = min(float(slot.due.min()), float(slot.stage_due.min()))
         self._run_mediators(week)
         self._apply_effects(week)
 
     def _apply_effects(self, week: float) -> None:
         s, ff, dt = self.model.state, self._ff, self.model.dt
         active = self.mission_until > week + _EPS
-        accountability = np.where(active & (s.level >= Level.CRISIS),
-                                  ff.accountability * self.mission_intensity, 0.0)
-        s.cost = self.attention + self.dividend + accountability
         if active.any():
-            near = active | ((self._neighbours @ active.astype(np.float64)) > 0)
-            s.misperception = self._misperception_base * np.where(
-                near, ff.misperception_factor, 1.0)
-            self.model.warning.noise_factor = np.where(active, ff.observation_factor, 1.0)
+            accountability = np.where(active & (s.level >= Level.CRISIS),
+                                      ff.accountability * self.mission_intensity, 0.0)
+            s.cost = self.attention + self.dividend + accountability
+            if self._active is None or not np.array_equal(active, self._active):
+                # missions start and end rarely: recompute their reach only then
+                near = active | ((self._neighbours @ active.astype(np.float64)) > 0)
+                self._misperception = self._misperception_base * np.where(
+                    near, ff.misperception_factor, 1.0)
+                self._noise_factor = np.where(active, ff.observation_factor, 1.0)
+                self._active = active
+            s.misperception = self._misperception
+            self.model.warning.noise_factor = self._noise_factor
             self.spend(ff.cost_usd_per_week * dt * float(self.mission_intensity[active].sum()))
         else:
+            s.cost = self.attention + self.dividend
             s.misperception = self._misperception_base
-            self.model.warning.noise_factor = np.ones_like(self.attention)
+            self.model.warning.noise_factor = None
+            self._active = None
         self.spend(self._office_cost_per_step)
 
     # ---------------------------------------------------------------- envoys
@@ -177,41 +226,43 @@ class ResponseSystem:
 
     def dispatch(self, body: Body, week: float) -> None:
         """Send free mediators of ``body`` to its waiting requests, first come first."""
+        current = self.model.warning.current
         while body.queue:
             mediator = body.free_mediator()
             if mediator is None:
                 return
-            request = body.queue.pop(0)
-            if not request.crisis.open:
+            i, crisis, slot = body.queue.popleft()
+            if current[i] != crisis:
                 self.counts["cancelled"] += 1
                 continue
-            i = request.party
             mediator.status = Mediator.TRAVELLING
-            mediator.party, mediator.crisis, mediator.request = i, request.crisis, request
+            mediator.party, mediator.crisis_id, mediator.slot = i, crisis, slot
             mediator.arrive_week = week + self.envoy.deploy_weeks(body, i)
-            mediator.until_week = mediator.arrive_week + request.spec.duration_weeks
+            mediator.until_week = mediator.arrive_week + slot.spec.duration_weeks
             self.unanswered_statements[i] = 0  # a follow-up
-            self.spend(self.envoy.params.cost_usd_per_deployment * request.spec.intensity)
+            self.spend(self.envoy.params.cost_usd_per_deployment * slot.spec.intensity)
             self.log(week, EventKind.DEPLOYMENT, i, body.name,
                      f"envoy {mediator.unique_id} arrives week {mediator.arrive_week:g}")
 
     def _release(self, mediator: Mediator, week: float) -> None:
         mediator.status = Mediator.IDLE
-        mediator.party = mediator.crisis = mediator.request = None
+        mediator.party = mediator.slot = None
+        mediator.crisis_id = -1
         self.dispatch(mediator.body, week)
 
     def _run_mediators(self, week: float) -> None:
         p = self.envoy.params
+        current = self.model.warning.current
         for mediator in self.model.mediators:
             if mediator.status == Mediator.IDLE:
                 continue
-            self.spend(p.cost_usd_per_week * self.model.dt * mediator.request.spec.intensity)
+            self.spend(p.cost_usd_per_week * self.model.dt * mediator.slot.spec.intensity)
             if mediator.status == Mediator.TRAVELLING:
                 if week + _EPS < mediator.arrive_week:
                     continue
                 mediator.status = Mediator.ENGAGED
             i, body = mediator.party, mediator.body
-            if not mediator.crisis.open:
+            if current[i] != mediator.crisis_id:
                 self.log(week, EventKind.ENGAGEMENT_ENDED, i, body.name, "crisis closed")
                 self._release(mediator, week)
                 continue
@@ -235,7 +286,7 @@ class ResponseSystem:
         parties = np.union1d([i], neighbours[s.level[neighbours] >= Level.CRISIS])
         s.hostility[parties] *= 1.0 - p.hostility_cut
         s.grievance[parties] *= 1.0 - p.grievance_cut
-        self.dividend[parties] += p.dividend * mediator.request.spec.intensity
+        self.dividend[parties] += p.dividend * mediator.slot.spec.intensity
         self.agreed[parties] = True
         self.log(week, EventKind.AGREEMENT, i, mediator.body.name,
                  f"{parties.size} parties; envoy {mediator.unique_id}")
