@@ -38,13 +38,9 @@ BASELINE = "none"
 DELAY = "policy.response_delay_days"
 
 
-def _groups(runs: pd.DataFrame) -> list[str]:
-    return [c for c in input_columns(runs)]
-
-
 def summary_table(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Per group of swept inputs: n and, per headline outcome, mean, low, high."""
-    groups = _groups(runs)
+    groups = input_columns(runs)
     rows = []
     for key, part in runs.groupby(groups, sort=True, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
@@ -73,7 +69,7 @@ def paired_differences(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     Common random numbers make these paired differences far tighter than the difference
     of two independent means.
     """
-    groups = _groups(runs)
+    groups = input_columns(runs)
     if "policy" not in groups or BASELINE not in set(runs.policy):
         return pd.DataFrame()
     others = [g for g in groups if g not in ("policy", DELAY)]
@@ -309,7 +305,7 @@ def search_section(sweep_dir: Path, runs: pd.DataFrame, meta: dict) -> list[str]
 
     study = (meta.get("config") or {}).get("study", {})
     objective, ceiling = study.get("objective", "total_cost_usd"), study.get("risk_ceiling")
-    groups = _groups(runs)
+    groups = input_columns(runs)
     trials = pd.DataFrame([{**dict(zip(groups, key if isinstance(key, tuple) else (key,))),
                             **search.score(part, objective, ceiling)}
                            for key, part in runs.groupby(groups, dropna=False)])
@@ -355,13 +351,13 @@ def build_report(sweep_dir: Path) -> Path:
         summary = summary_table(runs)
         diffs = paired_differences(runs)
         write_table(sweep_dir / "runs.parquet", runs)
-        merged = summary.merge(diffs, how="left", on=_groups(runs)) if not diffs.empty \
+        merged = summary.merge(diffs, how="left", on=input_columns(runs)) if not diffs.empty \
             else summary
         write_table(sweep_dir / "summary.csv", merged)
         figures = sweep_dir / "figures"
         fig_names = [figure_comparison(summary, figures), figure_delay(summary, figures),
                      figure_cost_risk(summary, figures)]
-        groups = _groups(runs)
+        groups = input_columns(runs)
         n_jobs = len(job_tables(sweep_dir))
         seeds = sorted(set(runs.seed))
         lines += [
