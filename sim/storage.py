@@ -98,6 +98,7 @@ def atomic_dir(final: Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
     try:
         yield tmp
+        _default_mode(tmp, 0o777)   # mkdtemp makes 0700: results are for sharing
         os.replace(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -112,11 +113,19 @@ def write_atomic(path: Path, write) -> Path:
     os.close(fd)
     try:
         write(Path(tmp))
+        _default_mode(Path(tmp), 0o666)  # mkstemp makes 0600
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _default_mode(path: Path, mode: int) -> None:
+    """Give a temporary file or folder the permissions a normal one would get (umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, mode & ~umask)
 
 
 def write_json(path: Path, data: Any) -> Path:

@@ -96,3 +96,20 @@ def test_network_file_run(tmp_path):
     assert result.returncode == 0, result.stderr
     parties = pd.read_csv(tmp_path / "f" / "parties.csv")
     assert list(parties.party) == ["north_gov", "north_opp", "south_gov", "south_rebels"]
+
+
+def test_results_are_readable_by_others(tmp_path):
+    """Atomic writes go through temporary files (mode 0600) but land with normal modes."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        from sim.storage import atomic_dir, write_json
+
+        with atomic_dir(tmp_path / "run") as tmp:
+            write_json(tmp / "a.json", {"x": 1})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "run").stat().st_mode) == 0o755
+    assert stat.S_IMODE((tmp_path / "run" / "a.json").stat().st_mode) == 0o644
