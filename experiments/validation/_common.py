@@ -73,11 +73,16 @@ def save_table(frame: pd.DataFrame, out: Path, name: str) -> Path:
 
 
 def show(title: str, frame: pd.DataFrame, floatfmt: str = "{:.4g}") -> None:
-    """Print a table as the docs paste it."""
+    """Print a table as the docs paste it (whole numbers without a decimal part)."""
+    def fmt(value: float) -> str:
+        if value == value and float(value).is_integer() and abs(value) < 1e7:
+            return f"{value:.0f}"
+        return floatfmt.format(value)
+
     print(f"\n{title}")
-    with pd.option_context("display.width", 200, "display.max_columns", 50,
+    with pd.option_context("display.width", 250, "display.max_columns", 50,
                            "display.max_colwidth", 60):
-        print(frame.to_string(index=False, float_format=floatfmt.format))
+        print(frame.to_string(index=False, float_format=fmt))
 
 
 class Clock:

@@ -1,0 +1,142 @@
+"""The validation study (experiments/validation/, docs/validation.md) runs end to end.
+
+Each script is run once with a tiny ``--seeds`` and a temporary ``--out`` and must write
+its CSV table, its PNG and SVG figure and its manifest. One script is started as a user
+starts it, from the command line; the others run their ``main`` in this process, to save
+interpreter start-ups. The threshold study must find the analytic Richardson threshold: for at
+least one family its empirical bracket contains k·ρ(W)/a = 1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import ROOT
+
+SCRIPTS = ROOT / "experiments" / "validation"
+
+# one worker runs the whole module, so each script runs once (make test uses xdist)
+pytestmark = pytest.mark.xdist_group("validation")
+
+# (script, extra arguments): the smallest runs that still exercise every step
+CASES = {
+    "threshold": ["--seeds", "1", "--sizes", "12", "--families", "small_world", "scale_free",
+                  "--normalisations", "none", "--no-heterogeneous"],
+    "conflict_trap": ["--seeds", "3", "--resamples", "50"],
+    "violence_duration": ["--seeds", "3", "--long-seeds", "1", "--resamples", "5"],
+    "early_vs_late": ["--seeds", "2"],
+}
+
+
+def load(name: str):
+    """The script as a module (its ``main(argv)`` is what the command line runs)."""
+    spec = importlib.util.spec_from_file_location(f"validation_{name}", SCRIPTS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_script(name: str, out: Path, *args: str) -> subprocess.CompletedProcess:
+    """The script started from the command line, as the README says."""
+    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
+    return subprocess.run([sys.executable, str(SCRIPTS / f"{name}.py"), "--out", str(out),
+                           *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture(scope="module")
+def outputs() -> dict[str, Path]:
+    """Each script run once, into its own temporary folder."""
+    return {}
+
+
+#: the script started from the command line (the others run in this process)
+COMMAND_LINE = "conflict_trap"
+
+
+def _run(outputs: dict, tmp_path_factory, name: str) -> Path:
+    if name not in outputs:
+        out = tmp_path_factory.mktemp(name) / "out"
+        if name == COMMAND_LINE:
+            proc = run_script(name, out, *CASES[name])
+            assert proc.returncode == 0, proc.stderr[-3000:]
+            printed = proc.stdout
+        else:
+            buffer = io.StringIO()
+            with contextlib.redirect_stdout(buffer):
+                assert load(name).main(["--out", str(out), *CASES[name]]) == 0
+            printed = buffer.getvalue()
+        assert "wrote" in printed and "manifest.json" in printed
+        outputs[name] = out
+        outputs[f"{name}:stdout"] = printed
+    return outputs[name]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_script_writes_table_and_figure(name, outputs, tmp_path_factory):
+    out = _run(outputs, tmp_path_factory, name)
+    table = pd.read_csv(out / f"{name}.csv")
+    assert len(table) > 0
+    for ext in ("png", "svg"):
+        figure = out / f"{name}.{ext}"
+        assert figure.is_file() and figure.stat().st_size > 1000
+    assert (out / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert f"{name}.csv" in manifest["files"] and manifest["seeds"]
+    assert not list(out.glob(".*.tmp")), "a temporary file was left behind"
+
+
+def test_threshold_brackets_the_analytic_value(outputs, tmp_path_factory):
+    table = pd.read_csv(_run(outputs, tmp_path_factory, "threshold") / "threshold.csv")
+    uniform = table[table.restraint == "uniform"]
+    assert set(uniform.family) == {"small_world", "scale_free"}
+    assert set(uniform.normalise) == {"none"}
+    bracketing = uniform[uniform.brackets_analytic.astype(bool)]
+    assert len(bracketing) >= 1
+    assert ((bracketing.last_converged < 1) & (bracketing.first_runaway > 1)).all()
+    assert (bracketing.first_runaway - bracketing.last_converged < 0.01).all()
+    # converged runs settle on (diag(a) − k·W)⁻¹·g
+    assert (uniform.max_rel_error_to_eq < 1e-6).all()
+
+
+def test_conflict_trap_table_has_the_report_comparison(outputs, tmp_path_factory):
+    table = pd.read_csv(_run(outputs, tmp_path_factory, "conflict_trap") / "conflict_trap.csv")
+    measures = set(table.measure)
+    assert {"relative_risk", "share_onsets_past_war", "share_onsets_history",
+            "relapse_52w_past_war", "recurrence_past_war"} <= measures
+    share = table.set_index("measure").loc["share_onsets_past_war"]
+    assert 0 <= share.model <= 1 and "90%" in share.reference
+
+
+def test_early_vs_late_is_paired_on_the_same_seeds(outputs, tmp_path_factory):
+    out = _run(outputs, tmp_path_factory, "early_vs_late")
+    runs = pd.read_csv(out / "runs.csv")
+    seeds = runs.groupby("arm").seed.apply(sorted)
+    assert all(s == seeds.iloc[0] for s in seeds)
+    diffs = pd.read_csv(out / "early_vs_late.csv")
+    assert {"envoy_90d − envoy_7d", "late_envoy − none"} <= set(diffs.comparison)
+    assert (diffs.low <= diffs.d_violence_party_weeks).all()
+    assert (diffs.d_violence_party_weeks <= diffs.high).all()
+
+
+def test_a_script_runs_from_the_command_line(outputs, tmp_path_factory):
+    out = _run(outputs, tmp_path_factory, COMMAND_LINE)
+    printed = outputs[f"{COMMAND_LINE}:stdout"]
+    assert "share_onsets_past_war" in printed  # the table is printed as docs paste it
+    assert (out / "conflict_trap.csv").is_file() and (out / "conflict_trap.png").is_file()
+
+
+def test_scripts_refuse_bad_seeds(tmp_path):
+    with pytest.raises(SystemExit, match="--seeds"):
+        load("early_vs_late").main(["--seeds", "1", "--out", str(tmp_path / "out")])
+    assert not (tmp_path / "out").exists()
