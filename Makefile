@@ -2,16 +2,21 @@
 VENV      := .venv
 PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
-EXTRAS    ?= test
+EXTRAS    ?= test,dashboard
 ARGS      ?=
+HOST      ?= 127.0.0.1
+PORT      ?= 8765
+# Solara's JavaScript and CSS, fetched once from the npm registry (offline use).
+ASSETS    := $(VENV)/share/solara/cdn/.prevsim-assets
 
-.PHONY: venv run single test bench clean help
+.PHONY: venv run single test bench clean help dashboard assets browser
 
 help:
 	@echo "make run    the main job: compare every policy (results/compare_policies/<time>/report.md)"
 	@echo "make single one simulation of the default scenario (results/runs/)"
 	@echo "make test   run the test suite (creates .venv on first use)"
 	@echo "make bench  print the benchmarks' figures (not part of the tests)"
+	@echo "make dashboard  the interactive dashboard on http://$(HOST):$(PORT)/ (works offline)"
 	@echo "make venv   create or update .venv with the pinned dependencies"
 
 venv: $(STAMP)
@@ -32,7 +37,22 @@ run: venv
 single: venv
 	$(PY) -m sim $(ARGS)
 
-test: venv
+assets: $(ASSETS)
+
+$(ASSETS): $(STAMP) scripts/dashboard-assets
+	$(PY) scripts/dashboard-assets
+	@touch $(ASSETS)
+
+# Debian's chromium for the browser tests (skipped, with the reason, where it cannot be had).
+browser:
+	@sh scripts/install-browser
+
+dashboard: venv assets
+	@echo "PrevSim dashboard: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(VENV)/bin/solara run sim/app.py \
+		--host $(HOST) --port $(PORT) --no-open --production
+
+test: venv assets browser
 	$(PY) -m pytest -n 2 --dist loadgroup $(ARGS)
 
 bench: venv

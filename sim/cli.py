@@ -69,6 +69,11 @@ def run_single(cfg: DictConfig) -> Path:
              f"{len(model.party_ids)} parties")
     print(format_summary(metrics.outcomes(model), title))
     print(f"\nrecords: {folder}")
+    if app.plot == "timeline":
+        from sim.timeline import plot_run
+
+        for path in plot_run(model, folder):
+            print(f"figure: {path}")
     return folder
 
 
@@ -102,7 +107,7 @@ def run_sweep_job(cfg: DictConfig) -> float:
     overrides = list(hc.overrides.task)
     sweep_dir = Path(hc.sweep.dir)
     resolved = OmegaConf.to_container(cfg, resolve=True)
-    identity = {k: v for k, v in resolved.items() if k not in ("run_dir", "study")}
+    identity = {k: v for k, v in resolved.items() if k not in ("run_dir", "study", "plot")}
     identity["study"] = {k: resolved["study"][k] for k in ("replications", "root_seed",
                                                             "runner")}
     key = sweep.config_key(identity)

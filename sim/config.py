@@ -83,6 +83,10 @@ class AppConfig(Params):
                          "results/runs/<time>_<scenario>_<policy>_seed<seed>. An existing "
                          "folder is never overwritten.")
     study: StudyParams = field(default_factory=StudyParams)
+    plot: str = param("", help="Figures of a single run written into its folder: "
+                      "'timeline' writes timeline.png/.svg (levels, warnings, actions, the "
+                      "warning-to-action gap) and network.gif (the network over time); "
+                      "empty: none.", choices=("", "timeline"))
     sensitivity: SensitivityParams = field(default_factory=SensitivityParams)
 
 

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 
 import mesa
+from mesa.experimental.scenarios import Scenario as MesaScenario
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -73,6 +74,9 @@ class ConflictModel(mesa.Model):
 
     def __init__(self, params: Params | None = None, *, rng=None, **overrides):
         params = params if params is not None else Params()
+        if isinstance(overrides.get("scenario"), MesaScenario):
+            # SolaraViz's Reset passes Mesa's own Scenario object: not a parameter here
+            del overrides["scenario"]
         if rng is not None:
             overrides["seed"] = _seed_from(rng)
         if overrides:

@@ -599,7 +599,7 @@ def _check_bounds(name: str, f: dataclasses.Field, value: Any) -> list[tuple[str
     meta = f.metadata
     if meta.get("choices") is not None:
         if value not in meta["choices"]:
-            return [(name, value, "one of " + ", ".join(meta["choices"]))]
+            return [(name, value, "one of " + ", ".join(repr(c) for c in meta["choices"]))]
         return []
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return []

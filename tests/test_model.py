@@ -220,6 +220,14 @@ def test_keyword_construction_like_mesa_tools():
         ConflictModel(dynamics__reaction=-1)
 
 
+def test_mesa_reset_scenario_object_is_ignored():
+    """SolaraViz's Reset passes Mesa's own ``scenario=Scenario(...)`` keyword."""
+    from mesa.experimental.scenarios import Scenario
+
+    m = ConflictModel(scenario=Scenario(rng=3), dynamics__reaction=0.3)
+    assert m.params.scenario.name == "default" and m.params.dynamics.reaction == 0.3
+
+
 def test_mesa_batch_run_builds_and_runs_the_model():
     import mesa
 

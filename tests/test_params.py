@@ -26,7 +26,7 @@ def test_every_leaf_parameter_is_documented_with_unit_and_source():
     ("dynamics.reaction", -0.1, ">= 0"),
     ("dynamics.restraint_mean", 0.0, "> 0"),
     ("dynamics.noise_sd", float("nan"), "finite"),
-    ("network.kind", "lattice", "one of regional_blocks"),
+    ("network.kind", "lattice", "one of 'regional_blocks'"),
     ("network.n_parties", 1, ">= 2"),
     ("shocks.election_share", 1.5, "<= 1"),
     ("history.past_war_fraction", -0.2, ">= 0"),
