@@ -126,7 +126,7 @@ def loaded(server, browser):
     """One visitor's page, loaded once (the tests below continue on it, in order)."""
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(90_000)  # generous: CI runs the rest of the suite alongside
     problems = Problems(page)
     started = time.monotonic()
     page.goto(server, wait_until="load")
@@ -142,7 +142,7 @@ def week(page) -> str:
 
 
 def wait_week(page, text: str | None = None, at_least: int | None = None,
-              timeout: float = 30_000) -> None:
+              timeout: float = 90_000) -> None:
     """Wait until the week counter reads ``text`` (or a week >= ``at_least``)."""
     page.wait_for_function(
         """([text, atLeast]) => {
@@ -208,9 +208,18 @@ def test_changing_the_delay_and_rerunning_changes_the_action_week(loaded):
     for _ in range(60):
         slider.press("ArrowRight")
     assert slider.get_attribute("aria-valuenow") == "60"
-    page.get_by_role("button", name="Reset").click()
-    wait_week(page, "Week 0 of 156")
-    page.get_by_text("every instrument 60 days after its trigger").wait_for()
+    # the 60 key presses reach the server one message each; a Reset taken before the
+    # last one arrives builds the model with an older delay, so Reset until it shows 60
+    for attempt in range(3):
+        page.get_by_role("button", name="Reset").click()
+        wait_week(page, "Week 0 of 156", timeout=90_000)
+        try:
+            page.get_by_text("every instrument 60 days after its trigger").wait_for(
+                timeout=20_000)
+            break
+        except sync_api.TimeoutError:
+            if attempt == 2:
+                raise
     late = run_to_end(page)
     assert re.fullmatch(r"\d+", late), late
     assert int(late) > int(early), (early, late)
