@@ -153,3 +153,45 @@ def test_validate_graph_rejects_bad_node_values():
         validate_graph(g)
     with pytest.raises(NetworkError, match="empty"):
         validate_graph(nx.Graph())
+
+
+def test_sparse_block_model_matches_the_block_model_statistically():
+    """Same distribution as networkx's generator: ties within and between regions at the
+    configured rates (tolerance ±10% on counts of about 10^4), no self loops or repeats."""
+    from sim.network import sparse_block_model
+
+    sizes = [3000, 3000, 4000]
+    probs = [[1e-3, 1e-4, 2e-4], [1e-4, 2e-3, 0.0], [2e-4, 0.0, 5e-4]]
+    g = sparse_block_model(sizes, probs, np.random.default_rng(3))
+    starts = np.cumsum([0] + sizes[:-1])
+    block = np.searchsorted(starts, np.arange(sum(sizes)), side="right") - 1
+    counts = np.zeros((3, 3))
+    for u, v in g.edges:
+        a, b = sorted((block[u], block[v]))
+        counts[a, b] += 1
+    for r in range(3):
+        for q in range(r, 3):
+            pairs = sizes[r] * (sizes[r] - 1) / 2 if r == q else sizes[r] * sizes[q]
+            expected = pairs * probs[r][q]
+            if expected == 0:
+                assert counts[r, q] == 0
+            else:
+                assert abs(counts[r, q] - expected) < 0.1 * expected, (r, q)
+    assert nx.number_of_selfloops(g) == 0
+
+
+def test_large_block_model_is_built_sparsely_and_seeded():
+    a = build("regional_blocks", 9, n_parties=20_000)
+    b = build("regional_blocks", 9, n_parties=20_000)
+    assert edges_with_weights(a) == edges_with_weights(b)
+    assert sorted(set(nx.get_node_attributes(a, "region").values())) == [0, 1, 2, 3]
+    mean_degree = 2 * a.number_of_edges() / 20_000
+    assert 3.5 * 0.95 < mean_degree < 3.5 * 1.05
+
+
+def test_sparse_block_model_pairs_are_distinct_and_ordered():
+    """Every tie index of a block maps to its own pair (i < j): no repeats are lost."""
+    from sim.network import sparse_block_model
+
+    g = sparse_block_model([60], [[1.0]], np.random.default_rng(0))  # every pair tied
+    assert g.number_of_edges() == 60 * 59 // 2
