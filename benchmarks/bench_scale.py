@@ -150,7 +150,6 @@ def child(n: int, weeks: int, repeats: int, block: int, record: bool,
 
 # --------------------------------------------------------------------------- parent
 def run_child(n: int, args) -> dict:
-    record = n < args.record_limit
     repeats = args.repeats if n < LARGE else 1
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(n),
            "--weeks", str(args.weeks), "--repeats", str(repeats), "--block",

@@ -198,11 +198,11 @@ def reevaluate_search(sweep_dir: Path, config: DictConfig) -> Path | None:
     from sim.storage import write_table
 
     study = config.study
-    runs = sweep.load_runs(sweep_dir)
-    if runs.empty:
+    tables = sweep.job_tables(sweep_dir)
+    if not tables:
         return None
     candidates = []
-    for path in sweep.job_tables(sweep_dir):
+    for path in tables:
         table = pd.read_parquet(path)
         manifest = json.loads((path.parent / "manifest.json").read_text())
         inputs = json.loads((path.parent / "job.json").read_text())["inputs"]
@@ -212,9 +212,8 @@ def reevaluate_search(sweep_dir: Path, config: DictConfig) -> Path | None:
     candidates.sort(key=lambda c: c[0])
     chosen = [(inputs, sim_config.params_from_dict(cfg))
               for _, inputs, cfg in candidates[:study.reevaluate_top]]
-    fresh_seed = study.root_seed + 1_000_003  # any other root seed: unseen worlds
-    table = search.reevaluate(chosen, fresh_seed, study.replications, study.objective,
-                              study.risk_ceiling)
+    table = search.reevaluate(chosen, study.root_seed + search.FRESH_SEED_OFFSET,
+                              study.replications, study.objective, study.risk_ceiling)
     return write_table(sweep_dir / "reevaluation.csv", table)
 
 

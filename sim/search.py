@@ -22,6 +22,9 @@ from sim.sweep import run_replications
 
 #: Added to the cost of an infeasible trial, per unit of excess risk (USD).
 PENALTY_USD = 1e12
+#: Re-evaluation seeds come from ``study.root_seed`` plus this (a large prime): another
+#: root seed, so worlds the search never saw.
+FRESH_SEED_OFFSET = 1_000_003
 
 
 def score(runs: pd.DataFrame, objective: str, ceiling: float) -> dict[str, float]:

@@ -156,7 +156,7 @@ class EarlyWarning:
     def observe(self, week: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Observe all parties; return the parties whose crisis opened, raised its
         violence alarm, or closed this week (indices; their ids are ``current``)."""
-        n, seen, eps = self.n, self._seen, self._eps
+        seen, eps = self._seen, self._eps
         self.rng.standard_normal(out=eps)  # one draw per observer-party pair, every week
         noise = self.layer_noise if self.noise_factor is None else (
             self.layer_noise * self.noise_factor)

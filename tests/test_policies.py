@@ -9,7 +9,6 @@ from scipy import stats
 
 import sim
 from sim import ConflictModel, metrics
-from sim.params import InstrumentSpec
 from tests.conftest import ROOT
 
 SHIPPED = ["none", "early_statement", "fact_finding", "envoy", "graduated", "late_envoy"]

@@ -97,7 +97,7 @@ def test_interrupted_sweep_resumes_without_rewriting_finished_jobs(basic, tmp_pa
     result, folder = run_sweep(tmp_path, "resume")
     assert result.returncode == 0, result.stderr
     assert {p: p.stat().st_mtime_ns for p in kept.iterdir()} == stamp
-    assert f"reused policy=" in result.stdout and result.stdout.count("ran policy=") == 2
+    assert "reused policy=" in result.stdout and result.stdout.count("ran policy=") == 2
     pd.testing.assert_frame_equal(pd.read_parquet(folder / "runs.parquet"),
                                   pd.read_parquet(reference / "runs.parquet"))
     assert not list(folder.glob("jobs/.*"))  # the killed job's leftovers are cleaned up

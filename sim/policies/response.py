@@ -23,7 +23,7 @@ world's own random numbers (common random numbers).
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter, deque
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
