@@ -133,11 +133,11 @@ class EnvoyDeployment(Instrument):
         r = self.response
         r.log_many(week, EventKind.ACTION, parties, slot.actor[parties], "envoy requested")
         current = r.model.warning.current
-        touched = set()
+        touched: dict[Body, None] = {}  # ordered: dispatch (and its events) in a fixed order
         for i in parties.tolist():
             body = slot.bodies[i][0]
             body.queue.append((i, int(current[i]), slot))
-            touched.add(body)
+            touched[body] = None
         for body in touched:
             r.dispatch(body, week)
 

@@ -1,0 +1,73 @@
+"""Exact fingerprints of seeded runs: a speed-up must not change a single number.
+
+Each case is a seeded run composed as the CLI composes it. Its fingerprint hashes the
+level history, the final hostility (float64 bytes), every event, every crisis and the
+international spending. Optimising the step (vectorising, caching, in-place buffers) must
+leave every fingerprint as it is; a deliberate change of the model's numbers must update
+``tests/data/fingerprints.json`` in the same commit, and say why:
+
+    .venv/bin/python -m tests.test_fingerprint --write
+
+The cases cover every policy, every network family, the scenario library's shocks, a
+2,000-party network and the linear block-model sampler (above 5,000 parties).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from sim.config import compose
+from sim.model import ConflictModel
+from tests.conftest import ROOT
+
+FILE = ROOT / "tests" / "data" / "fingerprints.json"
+
+CASES: dict[str, list[str]] = {
+    **{f"policy={p}": ["seed=11", f"policy={p}"]
+       for p in ("none", "early_statement", "fact_finding", "envoy", "graduated",
+                 "late_envoy")},
+    "electoral_crisis": ["seed=5", "scenario=electoral_crisis", "policy=graduated"],
+    "coup_transition": ["seed=6", "scenario=coup_transition", "policy=envoy"],
+    "regional_spillover": ["seed=7", "scenario=regional_spillover", "policy=graduated"],
+    "post_conflict": ["seed=8", "scenario=post_conflict", "policy=fact_finding"],
+    "small_world": ["seed=9", "network=small_world", "policy=graduated"],
+    "scale_free": ["seed=10", "network=scale_free", "policy=graduated"],
+    "half_week_steps": ["seed=12", "step_days=3.5", "policy=graduated"],
+    "2000_parties": ["seed=13", "network.n_parties=2000", "horizon_weeks=104",
+                     "policy=graduated"],
+    "6000_parties": ["seed=14", "network.n_parties=6000", "horizon_weeks=26",
+                     "policy=graduated"],
+}
+
+
+def fingerprint(overrides: list[str]) -> str:
+    model = ConflictModel(compose(overrides)).run()
+    digest = hashlib.sha256()
+    digest.update(np.ascontiguousarray(model.level_history).tobytes())
+    digest.update(np.ascontiguousarray(model.state.hostility, dtype=np.float64).tobytes())
+    digest.update(model.events.to_csv(index=False).encode())
+    digest.update(model.crises.to_csv(index=False).encode())
+    digest.update(repr(model.response.cost_usd).encode())
+    return digest.hexdigest()[:20]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_seeded_run_is_unchanged(name):
+    expected = json.loads(FILE.read_text())
+    assert name in expected, f"no stored fingerprint for {name}: run --write"
+    assert fingerprint(CASES[name]) == expected[name], (
+        f"{name}: the run's numbers changed. If that is deliberate, regenerate with "
+        "`python -m tests.test_fingerprint --write` and say why in the commit.")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--write"]:
+        sys.exit("usage: python -m tests.test_fingerprint --write")
+    prints = {name: fingerprint(overrides) for name, overrides in CASES.items()}
+    FILE.write_text(json.dumps(prints, indent=1) + "\n")
+    print(f"wrote {len(prints)} fingerprints to {FILE}")
