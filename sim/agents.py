@@ -50,7 +50,12 @@ class Party(mesa.Agent):
     hostility = _array_view("hostility", "Hostility index h ≥ 0.")
     grievance = _array_view("grievance", "Grievance g (drive towards hostility).")
     restraint = _array_view("restraint", "Restraint a (relaxation rate per week).")
-    will_to_settle = _array_view("will_to_settle", "Will to settle, 0-1.")
+
+    @property
+    def will_to_settle(self) -> float:
+        """Will to settle, 0-1 (derived from ``will_base`` and weariness; read only)."""
+        return self.model.state.will_of(self.index)
+
     weariness = _array_view("weariness", "Accumulated war weariness.")
     past_war = _array_view("past_war", "Had a war in the 30 years before week 0 (conflict history).", bool)
     region = _array_view("region", "Region code (regional body membership).", int)

@@ -33,17 +33,23 @@ def mobilisation(h: np.ndarray, strength: float, threshold: float, width: float)
     return strength * sigmoid((h - threshold) / width)
 
 
+def perception_scale(perception_sd: np.ndarray, row_norm: np.ndarray) -> np.ndarray:
+    """``σ_i·‖w_i‖₂``: the sd of party i's summed misreading of its neighbours (see
+    :func:`perceived_pressure`); constant while misperception does not change."""
+    return perception_sd * row_norm
+
+
 def perceived_pressure(
-    W: sp.csr_array, h: np.ndarray, row_norm: np.ndarray, perception_sd: np.ndarray,
-    eps: np.ndarray,
+    W: sp.csr_array, h: np.ndarray, scale: np.ndarray, eps: np.ndarray,
 ) -> np.ndarray:
     """``(W·h̃)_i``: the hostility party i perceives around it.
 
     Each party misreads each neighbour j independently, ``h̃_ij = h_j + σ_i·ε_ij``. The
-    sum ``Σ_j w_ij·σ_i·ε_ij`` is exactly normal with sd ``σ_i·‖w_i‖₂``, so it is drawn
-    with one standard normal per party (``eps``) instead of one per edge.
+    sum ``Σ_j w_ij·σ_i·ε_ij`` is exactly normal with sd ``σ_i·‖w_i‖₂``
+    (``scale``, :func:`perception_scale`), so it is drawn with one standard normal per
+    party (``eps``) instead of one per edge.
     """
-    return W @ h + perception_sd * row_norm * eps
+    return W @ h + scale * eps
 
 
 def hostility_step(

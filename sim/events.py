@@ -39,8 +39,7 @@ class EventKind(StrEnum):
 class EventLog:
     """Append-only log of a run's events, in the order they happened.
 
-    ``counts`` holds the number of events of each kind, kept up to date as events are
-    added, so outcomes need not build the table.
+    ``counts`` gives the number of events of each kind without building the table.
     """
 
     def __init__(self, party_ids: list, violence_level: int):
@@ -51,7 +50,26 @@ class EventLog:
         self._chunks: list[tuple] = []   # (seq, week, kind, parties, actor, detail)
         self._seq = 0
         self._frame: pd.DataFrame | None = None
-        self.counts: Counter[str] = Counter()
+        self._counts: Counter[str] = Counter()
+        self._changes_counted = 0  # level-change chunks already in _counts
+
+    @property
+    def counts(self) -> Counter[str]:
+        """Number of events of each kind so far (level changes tallied on demand, in
+        one vectorised pass over the chunks not yet counted)."""
+        pending = self._changes[self._changes_counted:]
+        if pending:
+            old = np.concatenate([c[3] for c in pending])
+            new = np.concatenate([c[4] for c in pending])
+            up = int((new > old).sum())
+            self._counts[EventKind.ESCALATION.value] += up
+            self._counts[EventKind.DEESCALATION.value] += old.size - up
+            self._counts[EventKind.VIOLENCE_ONSET.value] += int(
+                ((old < self._violence) & (new >= self._violence)).sum())
+            self._counts[EventKind.VIOLENCE_END.value] += int(
+                ((old >= self._violence) & (new < self._violence)).sum())
+            self._changes_counted = len(self._changes)
+        return self._counts
 
     def add(self, week: float, kind: EventKind, party: int | None = None, actor: str = "",
             detail: str = "") -> None:
@@ -60,7 +78,7 @@ class EventLog:
         self._rows.append((self._seq, week, value, -1 if party is None else party,
                            actor, detail))
         self._seq += 1
-        self.counts[value] += 1
+        self._counts[value] += 1
         self._frame = None
 
     def add_many(self, week: float, kind: EventKind, parties: np.ndarray, actor="",
@@ -76,7 +94,7 @@ class EventLog:
         self._chunks.append((self._seq, week, kind._value_, np.asarray(parties), actor,
                              detail))
         self._seq += 1
-        self.counts[kind._value_] += len(parties)
+        self._counts[kind._value_] += len(parties)
         self._frame = None
 
     def add_level_changes(self, week: float, old: np.ndarray, new: np.ndarray) -> None:
@@ -88,13 +106,6 @@ class EventLog:
         self._changes.append((self._seq, week, idx, old, new))
         self._seq += 1
         self._frame = None
-        up = int((new > old).sum())
-        self.counts[EventKind.ESCALATION.value] += up
-        self.counts[EventKind.DEESCALATION.value] += idx.size - up
-        self.counts[EventKind.VIOLENCE_ONSET.value] += int(
-            ((old < self._violence) & (new >= self._violence)).sum())
-        self.counts[EventKind.VIOLENCE_END.value] += int(
-            ((old >= self._violence) & (new < self._violence)).sum())
 
     def __len__(self) -> int:
         return sum(self.counts.values())

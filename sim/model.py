@@ -43,12 +43,23 @@ class PartyState:
     level: np.ndarray            # int8, 0-4
     weariness: np.ndarray        # war weariness
     will_base: np.ndarray        # will to settle without weariness
-    will_to_settle: np.ndarray   # 0-1, rises with weariness (ripeness)
     past_war: np.ndarray         # bool: a war in the 30 years before week 0
     ever_violent: np.ndarray     # bool: reached violence during the run
     region: np.ndarray           # int region code
     misperception: np.ndarray    # multiplier on noise_sd for perception errors
     cost: np.ndarray             # international cost of escalating (hostility/week)
+    ripeness: float = 0.0        # will gained per unit of weariness
+
+    @property
+    def will_to_settle(self) -> np.ndarray:
+        """0-1, rises with weariness (ripeness): ``min(will_base + ripeness·weariness, 1)``.
+        Derived when read (only envoys read it, for a few parties): no per-step cost."""
+        # both terms are >= 0: only the upper bound can bind
+        return np.minimum(self.will_base + self.ripeness * self.weariness, 1.0)
+
+    def will_of(self, i: int) -> float:
+        """``will_to_settle[i]`` alone (the same floating-point operations)."""
+        return min(float(self.will_base[i]) + self.ripeness * float(self.weariness[i]), 1.0)
 
 
 class ConflictModel(mesa.Model):
@@ -100,6 +111,8 @@ class ConflictModel(mesa.Model):
         self.shocks = ShockCalendar(params.shocks, len(self.party_ids), self.n_steps,
                                     self.dt, self.streams["shocks"])
         self._noise_rng = self.streams["dynamics"]
+        self._perception_of: np.ndarray | None = None  # misperception the scale is for
+        self._perception_scale = np.empty(0)
         self._perception_rng = self.streams["perception"]
 
         self.parties = [Party(self, i) for i in range(len(self.party_ids))]
@@ -153,9 +166,10 @@ class ConflictModel(mesa.Model):
         return PartyState(
             hostility=hostility, grievance=grievance_base.copy(),
             grievance_base=grievance_base, restraint=restraint, level=level,
-            weariness=np.zeros(n), will_base=will, will_to_settle=will.copy(),
+            weariness=np.zeros(n), will_base=will,
             past_war=past_war, ever_violent=level >= Level.VIOLENCE, region=region,
-            misperception=np.full(n, dyn.misperception), cost=np.zeros(n))
+            misperception=np.full(n, dyn.misperception), cost=np.zeros(n),
+            ripeness=dyn.ripeness)
 
     def _build_bodies(self) -> None:
         """The UN, one regional body per region, and their pools of mediators."""
@@ -258,12 +272,24 @@ class ConflictModel(mesa.Model):
             drive = drive + dynamics.mobilisation(
                 s.hostility, dyn.mobilisation, dyn.mobilisation_threshold,
                 dyn.mobilisation_width) - s.weariness
-        pressure = dynamics.perceived_pressure(
-            self.adjacency, s.hostility, self._row_norm, dyn.noise_sd * s.misperception,
-            eps_perception)
+        if self._perception_of is not s.misperception:  # a new misperception array
+            self._perception_of = s.misperception
+            self._perception_scale = dynamics.perception_scale(
+                dyn.noise_sd * s.misperception, self._row_norm)
+        pressure = dynamics.perceived_pressure(self.adjacency, s.hostility,
+                                               self._perception_scale, eps_perception)
         s.hostility = dynamics.hostility_step(
             s.hostility, pressure, s.restraint, drive, dyn.reaction, self.dt,
             (dyn.noise_sd * math.sqrt(self.dt)) * eps_noise, dyn.hostility_cap)
+
+    def misperception_changed(self, parties: np.ndarray) -> None:
+        """``state.misperception`` was changed in place at ``parties``: update the
+        perception noise scale there (a new array assigned to it is noticed anyway)."""
+        s = self.state
+        if self._perception_of is s.misperception:
+            self._perception_scale[parties] = dynamics.perception_scale(
+                self.params.dynamics.noise_sd * s.misperception[parties],
+                self._row_norm[parties])
 
     def _update_levels_and_feedbacks(self) -> None:
         s, dyn = self.state, self.params.dynamics
@@ -282,8 +308,6 @@ class ConflictModel(mesa.Model):
             s.grievance = dynamics.grievance_step(s.grievance, s.grievance_base, at_war,
                                                   dyn.grievance_gain, dyn.grievance_decay,
                                                   self.dt)
-            # both terms are >= 0: only the upper bound can bind
-            s.will_to_settle = np.minimum(s.will_base + dyn.ripeness * s.weariness, 1.0)
 
     def _record(self) -> None:
         self.warning.push(self.state.hostility)

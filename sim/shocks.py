@@ -32,36 +32,44 @@ class ShockCalendar:
         coup_step = rng.integers(1, n_steps + 1, size=n_coups) if n_steps else np.empty(0, int)
         order = np.lexsort((coup_party, coup_step))
         self.coup_party, self.coup_step = coup_party[order], coup_step[order]
+        self._coup_start = np.searchsorted(self.coup_step, np.arange(n_steps + 2))
         self.enabled = p.enabled
-        self._cycle_week: int | None = None
-        self._cycle = np.empty(0, dtype=np.int64)
-
-    def week_in_cycle(self, week: float) -> np.ndarray:
-        """Weeks since each party's last vote (0 in a polling week); cached per week."""
-        w = math.floor(week)
-        if self._cycle_week != w:
-            self._cycle = np.mod(w - self.phase_weeks, self.p.election_interval_weeks)
-            self._cycle_week = w
-        return self._cycle
+        # Per-week work is a table lookup, not arithmetic over every party: a party's
+        # place in its cycle depends only on (week - phase) mod interval, so each week
+        # needs a table over the interval's phases, and ``code`` indexes it (``interval``
+        # for parties without elections: a last entry that is never in a period).
+        interval = p.election_interval_weeks
+        self._code = np.where(self.holds_elections, self.phase_weeks, interval)
+        self._by_code = np.argsort(self._code, kind="stable")  # parties, by phase
+        self._code_start = np.searchsorted(self._code[self._by_code], np.arange(interval + 1))
+        self._drive_week: int | None = None
+        self._drive = np.zeros(n_parties)
 
     def election_drive(self, week: float) -> np.ndarray | float:
-        """Extra grievance drive of parties in an election period this week."""
+        """Extra grievance drive of parties in an election period this week (cached per
+        week; the caller must not modify it)."""
         if not self.enabled or self.p.election_tension == 0:
             return 0.0
-        d = self.week_in_cycle(week)
-        period = (d <= self.p.election_lag_weeks) | (
-            d >= self.p.election_interval_weeks - self.p.election_lead_weeks)
-        return self.p.election_tension * (period & self.holds_elections)
+        w = math.floor(week)
+        if self._drive_week != w:
+            interval = self.p.election_interval_weeks
+            since_vote = np.mod(w - np.arange(interval), interval)  # per phase
+            period = np.zeros(interval + 1, dtype=bool)
+            period[:interval] = (since_vote <= self.p.election_lag_weeks) | (
+                since_vote >= interval - self.p.election_lead_weeks)
+            self._drive = (self.p.election_tension * period)[self._code]
+            self._drive_week = w
+        return self._drive
 
     def polling(self, week: float, previous_week: float) -> np.ndarray:
         """Indices of parties whose polling week falls in (previous_week, week]."""
         if not self.enabled or math.floor(week) == math.floor(previous_week):
             return np.empty(0, dtype=np.intp)
-        return np.flatnonzero(self.holds_elections & (self.week_in_cycle(week) == 0))
+        phase = math.floor(week) % self.p.election_interval_weeks  # voting this week
+        return self._by_code[self._code_start[phase]:self._code_start[phase + 1]]
 
     def coups(self, step: int) -> np.ndarray:
         """Indices of parties that suffer a coup at ``step``."""
-        if not self.enabled or not self.coup_step.size:
+        if not self.enabled or not 0 <= step < len(self._coup_start) - 1:
             return np.empty(0, dtype=np.intp)
-        lo, hi = np.searchsorted(self.coup_step, [step, step + 1])
-        return self.coup_party[lo:hi]
+        return self.coup_party[self._coup_start[step]:self._coup_start[step + 1]]

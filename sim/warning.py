@@ -133,15 +133,31 @@ class EarlyWarning:
             self.layer_threshold[rows, cols] = obs.threshold
         depth = int(lag.max(initial=0)) + 1
         self._buffer = np.repeat(initial_hostility[None, :], depth, axis=0)
-        # flat indices into the buffer of each entry's lagged value, for each head row
-        cols = np.broadcast_to(np.arange(n_parties), shape)
-        self._lagged = [((head - lag) % depth) * n_parties + cols for head in range(depth)]
+        # each layer reads its lagged rows of the buffer: one (layer, lag, where) copy per
+        # reporting lag the layer uses (where=None: the whole layer has that lag)
+        self._copies = []
+        for row in range(shape[0]):
+            lags = np.unique(lag[row][self.present[row]])
+            for value in lags.tolist():
+                where = self.present[row] & (lag[row] == value)
+                self._copies.append((row, value, None if where.all() else where))
         self._calm_level = self.layer_threshold - hysteresis
+        # the comparisons read a (layers, 1) column instead of a full array when every
+        # party of a layer has the same threshold (the usual case): less memory traffic
+        uniform = all(np.unique(t[p]).size <= 1 for t, p in zip(self.layer_threshold,
+                                                                 self.present))
+        if uniform and shape[0]:
+            first = np.where(self.present, self.layer_threshold, -np.inf).max(axis=1)
+            self._warn_at = first[:, None]
+            self._calm_at = (first - hysteresis)[:, None]
+        else:
+            self._warn_at, self._calm_at = self.layer_threshold, self._calm_level
         self._all_present = bool(self.present.all())
         self._seen = np.empty(shape)   # last week's observed hostility (-inf where absent)
         self._eps = np.empty(shape)
         self._head = 0            # row of the newest observation-ready hostility
-        self.noise_factor: np.ndarray | None = None  # fact-finding sharpens observation
+        self._noise_factor: np.ndarray | None = None  # fact-finding sharpens observation
+        self._noise = self.layer_noise                # layer_noise × the factor
         self.current = np.full(n_parties, -1, dtype=np.int64)  # open crisis id or -1
         self._alarmed = np.zeros(n_parties, dtype=bool)  # the open crisis had its alarm
         self._calm_run = np.zeros(n_parties, dtype=np.int64)
@@ -153,40 +169,56 @@ class EarlyWarning:
         self._head = (self._head + 1) % self._buffer.shape[0]
         self._buffer[self._head] = hostility
 
+    @property
+    def noise_factor(self) -> np.ndarray | None:
+        """Per-party factor on observation noise (fact-finding missions), or None."""
+        return self._noise_factor
+
+    def set_noise_factor(self, factor: np.ndarray | None) -> None:
+        """Set the per-party noise factor (None: none); call again after changing it."""
+        self._noise_factor = factor
+        self._noise = self.layer_noise if factor is None else self.layer_noise * factor
+
     def observe(self, week: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Observe all parties; return the parties whose crisis opened, raised its
         violence alarm, or closed this week (indices; their ids are ``current``)."""
         seen, eps = self._seen, self._eps
         self.rng.standard_normal(out=eps)  # one draw per observer-party pair, every week
-        noise = self.layer_noise if self.noise_factor is None else (
-            self.layer_noise * self.noise_factor)
-        np.multiply(noise, eps, out=eps)
-        self._buffer.ravel().take(self._lagged[self._head], out=seen)
-        seen += eps
+        np.multiply(self._noise, eps, out=eps)
+        depth = self._buffer.shape[0]
+        for row, lag, where in self._copies:
+            lagged = self._buffer[(self._head - lag) % depth]
+            if where is None:
+                np.add(lagged, eps[row], out=seen[row])
+            else:
+                np.add(lagged, eps[row], out=seen[row], where=where)
         if not self._all_present:
             seen[~self.present] = -np.inf
-        warn = seen >= self.layer_threshold
+        warn = seen >= self._warn_at
         warn_any = warn.any(axis=0)
         alarm = (seen >= self.violence_threshold).any(axis=0)
-        calm_all = ~(seen >= self._calm_level).any(axis=0)
+        calm_all = ~(seen >= self._calm_at).any(axis=0)
 
-        opened = np.flatnonzero(warn_any & (self.current < 0))
+        current = self.current
+        opened = np.flatnonzero(warn_any & (current < 0))
         if opened.size:
             # the first observer (in observer order) that warned on each party
             first_layer = np.argmax(warn[:, opened], axis=0)
-            self.current[opened] = self.table.append(
+            current[opened] = self.table.append(
                 opened, week, self.layer_observer[first_layer, opened])
             self._alarmed[opened] = False
-        is_open = self.current >= 0
+        is_open = current >= 0
         alarmed = np.flatnonzero(alarm & is_open & ~self._alarmed)
-        self.table.alarm_week[self.current[alarmed]] = week
+        self.table.alarm_week[current[alarmed]] = week
         self._alarmed[alarmed] = True
-        self._calm_run = np.where(calm_all & is_open, self._calm_run + 1, 0)
-        closed = np.flatnonzero(is_open & (self._calm_run >= self.calm_weeks))
-        self.table.closed_week[self.current[closed]] = week
-        self.closed_ids = self.current[closed].copy()
-        self.current[closed] = -1
-        self._calm_run[closed] = 0
+        calm_run = self._calm_run
+        calm_run += 1
+        calm_run *= calm_all & is_open       # a week that is not calm resets the count
+        closed = np.flatnonzero(calm_run >= self.calm_weeks)  # (only open crises count)
+        self.table.closed_week[current[closed]] = week
+        self.closed_ids = current[closed]
+        current[closed] = -1
+        calm_run[closed] = 0
         return opened, alarmed, closed
 
     @property

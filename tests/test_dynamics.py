@@ -59,8 +59,8 @@ def test_perception_noise_scales_with_row_norm_and_sd():
     W = sp.csr_array(np.array([[0, 0.6, 0.8], [1, 0, 0], [0, 0, 0]]))
     row_norm = np.sqrt(np.asarray(W.multiply(W).sum(axis=1)).ravel())
     assert row_norm.tolist() == pytest.approx([1.0, 1.0, 0.0])
-    out = dynamics.perceived_pressure(W, np.ones(3), row_norm, np.array([0.5, 0.0, 0.5]),
-                                      np.array([2.0, 2.0, 2.0]))
+    scale = dynamics.perception_scale(np.array([0.5, 0.0, 0.5]), row_norm)
+    out = dynamics.perceived_pressure(W, np.ones(3), scale, np.array([2.0, 2.0, 2.0]))
     assert out.tolist() == pytest.approx([1.4 + 1.0, 1.0, 0.0])
 
 

@@ -72,6 +72,7 @@ class EarlyStatement(Instrument):
             again = parties[more]
             slot.due[again] = week + every
             slot.due_crisis[again] = r.model.warning.current[again]
+            slot.next_due = min(slot.next_due, week + every)
 
 
 class FactFinding(Instrument):
@@ -98,6 +99,8 @@ class FactFinding(Instrument):
                    "fact_finding consented")
         slot.stage_due[agreed] = week + p.deploy_days / 7.0
         slot.stage_crisis[agreed] = r.model.warning.current[agreed]
+        if agreed.size:
+            slot.next_stage = min(slot.next_stage, week + p.deploy_days / 7.0)
 
     def stage(self, slot: "Slot", parties: np.ndarray, week: float) -> None:
         r = self.response
@@ -159,7 +162,7 @@ class EnvoyDeployment(Instrument):
         i = mediator.party
         legitimacy = mediator.body.params.legitimacy if mediator.body.members[i] else 1.0
         leverage = 1.0 + p.partner_leverage * (len(slot.bodies[i]) - 1)
-        prob = (p.base_rate * mediator.credibility * m.state.will_to_settle[i] * leverage
+        prob = (p.base_rate * mediator.credibility * m.state.will_of(i) * leverage
                 * legitimacy * slot.spec.intensity)
         return float(min(max(prob, 0.0), 1.0))
 

@@ -78,7 +78,8 @@ class Slot:
         self.repeat = np.zeros(n, dtype=np.int64)
         self.stage_due = np.full(n, np.inf)
         self.stage_crisis = np.full(n, -1, dtype=np.int64)
-        self.next_due = np.inf        # min over due and stage_due: nothing earlier to do
+        self.next_due = np.inf        # min of due: no decision comes due before it
+        self.next_stage = np.inf      # min of stage_due
 
 
 class ResponseSystem:
@@ -111,7 +112,14 @@ class ResponseSystem:
         self._dividend_decay = 0.5 ** (dt / half_life)
         self._ff = ff
         self._misperception_base = np.full(n, p.dynamics.misperception)
-        self._active: np.ndarray | None = None   # missions' reach, cached while unchanged
+        # missions: where they are active, how many are active next to each party
+        # (ties in either direction), and the misperception and observation-noise
+        # factors that follow; kept up to date as missions start and end
+        self._active = np.zeros(n, dtype=bool)
+        self._n_active = 0
+        self._reach = np.zeros(n, dtype=np.int64)
+        self._misperception = self._misperception_base.copy()
+        self._noise_factor = np.ones(n)
         pattern = (model.adjacency != 0).astype(np.float64)
         self._neighbours = sp.csr_array(pattern + pattern.T)
         n_offices = len(p.un.regional_offices) if model.un is not None else 0
@@ -182,42 +190,61 @@ class ResponseSystem:
         self.dividend *= self._dividend_decay
         table, current = self.model.warning.table, self.model.warning.current
         for slot in self.slots:
-            if slot.next_due > week + _EPS:
-                continue  # nothing due yet: skip the scans
-            parties = self._due(slot.due, slot.due_crisis, week)
-            if parties.size:
-                table.record_actions(current[parties], week)
-                slot.instrument.act(slot, parties, week)
-            parties = self._due(slot.stage_due, slot.stage_crisis, week)
-            if parties.size:
-                slot.instrument.stage(slot, parties, week)
-            slot.next_due = min(float(slot.due.min()), float(slot.stage_due.min()))
+            # each clock is scanned only when something on it can be due
+            if slot.next_due <= week + _EPS:
+                parties = self._due(slot.due, slot.due_crisis, week)
+                if parties.size:
+                    table.record_actions(current[parties], week)
+                    slot.instrument.act(slot, parties, week)
+                slot.next_due = float(slot.due.min())
+            if slot.next_stage <= week + _EPS:
+                parties = self._due(slot.stage_due, slot.stage_crisis, week)
+                if parties.size:
+                    slot.instrument.stage(slot, parties, week)
+                slot.next_stage = float(slot.stage_due.min())
         self._run_mediators(week)
         self._apply_effects(week)
 
     def _apply_effects(self, week: float) -> None:
         s, ff, dt = self.model.state, self._ff, self.model.dt
         active = self.mission_until > week + _EPS
-        if active.any():
-            accountability = np.where(active & (s.level >= Level.CRISIS),
-                                      ff.accountability * self.mission_intensity, 0.0)
-            s.cost = self.attention + self.dividend + accountability
-            if self._active is None or not np.array_equal(active, self._active):
-                # missions start and end rarely: recompute their reach only then
-                near = active | ((self._neighbours @ active.astype(np.float64)) > 0)
-                self._misperception = self._misperception_base * np.where(
-                    near, ff.misperception_factor, 1.0)
-                self._noise_factor = np.where(active, ff.observation_factor, 1.0)
-                self._active = active
-            s.misperception = self._misperception
-            self.model.warning.noise_factor = self._noise_factor
+        changed = np.flatnonzero(active != self._active)
+        if changed.size:
+            self._update_reach(changed, active)
+        s.cost = self.attention + self.dividend
+        if self._n_active:
+            # accountability: missions make violence costly where the party is in crisis
+            held = np.flatnonzero(active & (s.level >= Level.CRISIS))
+            s.cost[held] += ff.accountability * self.mission_intensity[held]
             self.spend(ff.cost_usd_per_week * dt * float(self.mission_intensity[active].sum()))
-        else:
-            s.cost = self.attention + self.dividend
-            s.misperception = self._misperception_base
-            self.model.warning.noise_factor = None
-            self._active = None
+        s.misperception = self._misperception
         self.spend(self._office_cost_per_step)
+
+    def _update_reach(self, changed: np.ndarray, active: np.ndarray) -> None:
+        """Missions started or ended at ``changed``: update the count of active missions
+        next to each party, and misperception and observation noise where they change.
+
+        Only the changed parties and their neighbours are touched, so the cost follows
+        the missions, not the network (a full ``neighbours @ active`` each time missions
+        change was a sparse product over all ties nearly every week at 10,000 parties).
+        """
+        ff, nb = self._ff, self._neighbours
+        delta = np.where(active[changed], 1, -1)
+        lo, hi = nb.indptr[changed], nb.indptr[changed + 1]
+        sizes = hi - lo
+        # the neighbours of every changed party, concatenated (CSR rows gathered)
+        rows = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
+        neighbours = nb.indices[rows]
+        np.add.at(self._reach, neighbours, np.repeat(delta, sizes))
+        touched = np.concatenate([changed, neighbours])  # repeats are harmless here
+        near = active[touched] | (self._reach[touched] > 0)
+        self._misperception[touched] = self._misperception_base[touched] * np.where(
+            near, ff.misperception_factor, 1.0)
+        self.model.misperception_changed(touched)
+        self._noise_factor[changed] = np.where(active[changed], ff.observation_factor, 1.0)
+        self._n_active += int(delta.sum())
+        self._active = active
+        self.model.warning.set_noise_factor(self._noise_factor if self._n_active else None)
 
     # ---------------------------------------------------------------- envoys
     @property
@@ -227,14 +254,21 @@ class ResponseSystem:
     def dispatch(self, body: Body, week: float) -> None:
         """Send free mediators of ``body`` to its waiting requests, first come first."""
         current = self.model.warning.current
-        while body.queue:
+        queue = body.queue
+        while queue:
             mediator = body.free_mediator()
             if mediator is None:
                 return
-            i, crisis, slot = body.queue.popleft()
-            if current[i] != crisis:
-                self.counts["cancelled"] += 1
-                continue
+            # requests whose crisis closed while they waited are dropped
+            i, crisis, slot = queue.popleft()
+            cancelled = 0
+            while current[i] != crisis:
+                cancelled += 1
+                if not queue:
+                    self.counts["cancelled"] += cancelled
+                    return
+                i, crisis, slot = queue.popleft()
+            self.counts["cancelled"] += cancelled
             mediator.status = Mediator.TRAVELLING
             mediator.party, mediator.crisis_id, mediator.slot = i, crisis, slot
             mediator.arrive_week = week + self.envoy.deploy_weeks(body, i)
