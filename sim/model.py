@@ -112,6 +112,10 @@ class ConflictModel(mesa.Model):
                                     self.dt, self.streams["shocks"])
         self._noise_rng = self.streams["dynamics"]
         self._perception_of: np.ndarray | None = None  # misperception the scale is for
+        # per-party scratch arrays of the hostility update, reused every step
+        n = len(self.party_ids)
+        self._buffers = {name: np.empty(n) for name in
+                         ("eps_perception", "noise", "drive", "work")}
         self._perception_scale = np.empty(0)
         self._perception_rng = self.streams["perception"]
 
@@ -263,24 +267,28 @@ class ConflictModel(mesa.Model):
         self.event_log.add_many(week, EventKind.COUP, coups)
 
     def _update_hostility(self) -> None:
-        s, dyn, n = self.state, self.params.dynamics, len(self.party_ids)
+        s, dyn, b = self.state, self.params.dynamics, self._buffers
         # Always the same draws per step, whatever the state: common random numbers.
-        eps_perception = self._perception_rng.standard_normal(n)
-        eps_noise = self._noise_rng.standard_normal(n)
-        drive = s.grievance + self.shocks.election_drive(self.week) - s.cost
+        eps_perception = self._perception_rng.standard_normal(out=b["eps_perception"])
+        noise = self._noise_rng.standard_normal(out=b["noise"])
+        drive = np.add(s.grievance, self.shocks.election_drive(self.week), out=b["drive"])
+        drive -= s.cost
         if dyn.feedback:
-            drive = drive + dynamics.mobilisation(
-                s.hostility, dyn.mobilisation, dyn.mobilisation_threshold,
-                dyn.mobilisation_width) - s.weariness
+            drive += dynamics.mobilisation(s.hostility, dyn.mobilisation,
+                                           dyn.mobilisation_threshold,
+                                           dyn.mobilisation_width, out=b["work"])
+            drive -= s.weariness
         if self._perception_of is not s.misperception:  # a new misperception array
             self._perception_of = s.misperception
             self._perception_scale = dynamics.perception_scale(
                 dyn.noise_sd * s.misperception, self._row_norm)
         pressure = dynamics.perceived_pressure(self.adjacency, s.hostility,
                                                self._perception_scale, eps_perception)
+        noise *= dyn.noise_sd * math.sqrt(self.dt)
+        # a new array each step (the pressure's): records may hold the old one
         s.hostility = dynamics.hostility_step(
-            s.hostility, pressure, s.restraint, drive, dyn.reaction, self.dt,
-            (dyn.noise_sd * math.sqrt(self.dt)) * eps_noise, dyn.hostility_cap)
+            s.hostility, pressure, s.restraint, drive, dyn.reaction, self.dt, noise,
+            dyn.hostility_cap, out=pressure, work=b["work"])
 
     def misperception_changed(self, parties: np.ndarray) -> None:
         """``state.misperception`` was changed in place at ``parties``: update the

@@ -263,20 +263,29 @@ def validate_graph(graph: nx.Graph) -> nx.Graph:
 
 
 def weight_matrix(graph: nx.Graph, order: Sequence[Hashable], normalise: str) -> sp.csr_array:
-    """W as a CSR matrix in ``order``: row i holds how much party i reacts to each j."""
+    """W as a CSR matrix in ``order``: row i holds how much party i reacts to each j.
+
+    Its index arrays are 32-bit when they fit: the weekly product ``W @ h`` reads all of
+    W, and smaller indices cut that traffic by a third (the values are the same).
+    """
     raw = nx.to_scipy_sparse_array(graph, nodelist=list(order), weight="weight",
                                    dtype=np.float64, format="csr")
     raw.eliminate_zeros()
     if normalise == "row":
         sums = np.asarray(raw.sum(axis=1)).ravel()
         inv = np.divide(1.0, sums, out=np.zeros_like(sums), where=sums > 0)
-        return sp.csr_array(sp.diags_array(inv) @ raw)
-    if normalise == "spectral":
+        W = sp.csr_array(sp.diags_array(inv) @ raw)
+    elif normalise == "spectral":
         rho = spectral_radius(raw)
-        return sp.csr_array(raw / rho) if rho > 0 else raw
-    if normalise == "none":
-        return raw
-    raise NetworkError(f"network.normalise = {normalise!r}: one of row, spectral, none")
+        W = sp.csr_array(raw / rho) if rho > 0 else raw
+    elif normalise == "none":
+        W = raw
+    else:
+        raise NetworkError(f"network.normalise = {normalise!r}: one of row, spectral, none")
+    if W.nnz < np.iinfo(np.int32).max and W.shape[0] < np.iinfo(np.int32).max:
+        W = sp.csr_array((W.data, W.indices.astype(np.int32), W.indptr.astype(np.int32)),
+                         shape=W.shape)
+    return W
 
 
 def spectral_radius(matrix: sp.sparray | np.ndarray) -> float:
