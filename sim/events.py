@@ -97,15 +97,17 @@ class EventLog:
         self._counts[kind._value_] += len(parties)
         self._frame = None
 
-    def add_level_changes(self, week: float, old: np.ndarray, new: np.ndarray) -> None:
-        """Record every party whose level changed this step (indices found vectorised)."""
+    def add_level_changes(self, week: float, old: np.ndarray, new: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Record every party whose level changed this step (indices found vectorised);
+        returns them with their old and new levels."""
         idx = np.flatnonzero(old != new)
-        if not idx.size:
-            return
         old, new = old[idx], new[idx]
-        self._changes.append((self._seq, week, idx, old, new))
-        self._seq += 1
-        self._frame = None
+        if idx.size:
+            self._changes.append((self._seq, week, idx, old, new))
+            self._seq += 1
+            self._frame = None
+        return idx, old, new
 
     def __len__(self) -> int:
         return sum(self.counts.values())

@@ -30,6 +30,9 @@ __all__ = ["ConflictModel", "PartyState"]
 
 #: Beta concentration (a + b) of the initial will to settle: a broad spread.
 WILL_CONCENTRATION = 4.0
+#: Level.VIOLENCE as a plain int: numpy compares arrays with an IntEnum several times
+#: slower than with an int.
+VIOLENCE = int(Level.VIOLENCE)
 
 
 @dataclass
@@ -126,6 +129,8 @@ class ConflictModel(mesa.Model):
             self._observers(), len(self.party_ids), esc.violence, esc.hysteresis,
             params.warning.calm_weeks_to_close, self.dt, self.state.hostility,
             self.streams["observation"])
+        self._observer_names = np.array([o.name for o in self.warning.observers],
+                                        dtype=object)
         self.response = ResponseSystem(self)
         self._level_rows = [self.state.level.copy()]
         self._hostility_rows = ([self.state.hostility.astype(np.float32)]
@@ -241,10 +246,10 @@ class ConflictModel(mesa.Model):
         week, w = self.week, self.warning
         opened, alarmed, closed = w.observe(week)
         if opened.size:
-            names = np.array([o.name for o in w.observers], dtype=object)
             ids = w.current[opened]
             self.event_log.add_many(week, EventKind.WARNING, opened,
-                                    names[w.table.warned_by[ids]], ("crisis {}", ids))
+                                    self._observer_names[w.table.warned_by[ids]],
+                                    ("crisis {}", ids))
             self.response.on_warning(opened, week)
         if alarmed.size:
             self.event_log.add_many(week, EventKind.VIOLENCE_ALARM, alarmed, "",
@@ -303,11 +308,11 @@ class ConflictModel(mesa.Model):
         s, dyn = self.state, self.params.dynamics
         new = dynamics.update_levels(s.hostility, s.level, self._thresholds,
                                      self.params.escalation.hysteresis)
-        self.event_log.add_level_changes(self.week, s.level, new)
-        at_war = new >= Level.VIOLENCE
-        relapsed = np.flatnonzero(at_war & (s.level < Level.VIOLENCE) & self.response.agreed)
-        self.event_log.add_many(self.week, EventKind.RELAPSE, relapsed, "",
-                                "after an agreement")
+        changed, old, now = self.event_log.add_level_changes(self.week, s.level, new)
+        onset = changed[(old < VIOLENCE) & (now >= VIOLENCE)]
+        self.event_log.add_many(self.week, EventKind.RELAPSE,
+                                onset[self.response.agreed[onset]], "", "after an agreement")
+        at_war = new >= VIOLENCE
         s.level = new
         s.ever_violent |= at_war
         if dyn.feedback:

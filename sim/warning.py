@@ -80,7 +80,7 @@ class CrisisTable:
 
     def record_actions(self, ids: np.ndarray, week: float) -> None:
         """Decisions taken this week on crises ``ids`` (first action week kept)."""
-        np.add.at(self.actions, ids, 1)
+        self.actions[ids] += 1  # ids are distinct: one open crisis per party
         first = self.first_action_week[ids]
         self.first_action_week[ids] = np.where(np.isnan(first), week, first)
 
@@ -174,10 +174,17 @@ class EarlyWarning:
         """Per-party factor on observation noise (fact-finding missions), or None."""
         return self._noise_factor
 
-    def set_noise_factor(self, factor: np.ndarray | None) -> None:
-        """Set the per-party noise factor (None: none); call again after changing it."""
+    def set_noise_factor(self, factor: np.ndarray | None,
+                         changed: np.ndarray | None = None) -> None:
+        """Set the per-party noise factor (None: none); call again after changing it,
+        with the ``changed`` parties if only they changed."""
+        if factor is None:
+            self._noise = self.layer_noise
+        elif changed is None or self._noise is self.layer_noise:
+            self._noise = self.layer_noise * factor
+        else:
+            self._noise[:, changed] = self.layer_noise[:, changed] * factor[changed]
         self._noise_factor = factor
-        self._noise = self.layer_noise if factor is None else self.layer_noise * factor
 
     def observe(self, week: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Observe all parties; return the parties whose crisis opened, raised its

@@ -57,8 +57,7 @@ class EarlyStatement(Instrument):
 
     def act(self, slot: "Slot", parties: np.ndarray, week: float) -> None:
         r, p, spec = self.response, self.params, slot.spec
-        force = (p.force * spec.intensity * slot.unity[parties]
-                 * (1 + p.extra_issuer_gain * (slot.issuers[parties] - 1))
+        force = (self.base_force(slot)[parties]
                  * p.repeat_discount ** r.unanswered_statements[parties])
         r.attention[parties] += force
         r.unanswered_statements[parties] += 1
@@ -73,6 +72,15 @@ class EarlyStatement(Instrument):
             slot.due[again] = week + every
             slot.due_crisis[again] = r.model.warning.current[again]
             slot.next_due = min(slot.next_due, week + every)
+
+
+    def base_force(self, slot: "Slot") -> np.ndarray:
+        """Per party, the force of a first statement of ``slot`` (cached on the slot)."""
+        if slot.cache.get("base_force") is None:
+            p = self.params
+            slot.cache["base_force"] = (p.force * slot.spec.intensity * slot.unity
+                                        * (1 + p.extra_issuer_gain * (slot.issuers - 1)))
+        return slot.cache["base_force"]
 
 
 class FactFinding(Instrument):
@@ -135,11 +143,10 @@ class EnvoyDeployment(Instrument):
     def act(self, slot: "Slot", parties: np.ndarray, week: float) -> None:
         r = self.response
         r.log_many(week, EventKind.ACTION, parties, slot.actor[parties], "envoy requested")
-        current = r.model.warning.current
         touched: dict[Body, None] = {}  # ordered: dispatch (and its events) in a fixed order
-        for i in parties.tolist():
-            body = slot.bodies[i][0]
-            body.queue.append((i, int(current[i]), slot))
+        for i, crisis in zip(parties.tolist(), r.model.warning.current[parties].tolist()):
+            body = slot.lead[i]
+            body.queue.append((i, crisis, slot))
             touched[body] = None
         for body in touched:
             r.dispatch(body, week)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from sim.model import ConflictModel
 
 _EPS = 1e-9
+CRISIS = int(Level.CRISIS)  # a plain int compares with arrays much faster than IntEnum
 ACTORS = {"un": ("un",), "regional": ("rb",), "un_lead": ("un", "rb"),
           "regional_lead": ("rb", "un"), "joint": ("un", "rb")}
 
@@ -48,7 +49,8 @@ class Slot:
 
     Attributes (arrays over parties unless noted):
         spec, instrument: what the policy asks for, and the instrument that does it.
-        bodies: list of the acting bodies per party, the lead first (absent ones dropped).
+        bodies: list of the acting bodies per party, the lead first (absent ones dropped);
+            lead: the first of them (None if no body can act).
         actor: the acting bodies' names ("UN", "RB2", "UN+RB2").
         unity, issuers: mean unity and number of acting bodies (statement force).
         decision_weeks: trigger-to-decision time; can_act: some body can act.
@@ -65,6 +67,8 @@ class Slot:
                       for r in np.unique(model.state.region).tolist()}
         regions = model.state.region.tolist()
         self.bodies = [per_region[r] for r in regions]
+        self.lead = [bs[0] if bs else None for bs in self.bodies]
+        self.cache: dict[str, object] = {}   # instruments' per-slot constants
         table = {r: ("+".join(b.name for b in bs), float(np.mean([b.params.unity for b in bs]))
                      if bs else 0.0, len(bs), response.decision_weeks(spec, bs) if bs
                      else np.inf) for r, bs in per_region.items()}
@@ -122,6 +126,7 @@ class ResponseSystem:
         self._noise_factor = np.ones(n)
         pattern = (model.adjacency != 0).astype(np.float64)
         self._neighbours = sp.csr_array(pattern + pattern.T)
+        self._degree = np.diff(self._neighbours.indptr)
         n_offices = len(p.un.regional_offices) if model.un is not None else 0
         self._office_cost_per_step = n_offices * p.un.office_cost_usd_per_year * dt / 52.0
 
@@ -214,7 +219,7 @@ class ResponseSystem:
         s.cost = self.attention + self.dividend
         if self._n_active:
             # accountability: missions make violence costly where the party is in crisis
-            held = np.flatnonzero(active & (s.level >= Level.CRISIS))
+            held = np.flatnonzero(active & (s.level >= CRISIS))
             s.cost[held] += ff.accountability * self.mission_intensity[held]
             self.spend(ff.cost_usd_per_week * dt * float(self.mission_intensity[active].sum()))
         s.misperception = self._misperception
@@ -230,8 +235,7 @@ class ResponseSystem:
         """
         ff, nb = self._ff, self._neighbours
         delta = np.where(active[changed], 1, -1)
-        lo, hi = nb.indptr[changed], nb.indptr[changed + 1]
-        sizes = hi - lo
+        lo, sizes = nb.indptr[changed], self._degree[changed]
         # the neighbours of every changed party, concatenated (CSR rows gathered)
         rows = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
         neighbours = nb.indices[rows]
@@ -244,7 +248,8 @@ class ResponseSystem:
         self._noise_factor[changed] = np.where(active[changed], ff.observation_factor, 1.0)
         self._n_active += int(delta.sum())
         self._active = active
-        self.model.warning.set_noise_factor(self._noise_factor if self._n_active else None)
+        self.model.warning.set_noise_factor(self._noise_factor if self._n_active else None,
+                                            changed)
 
     # ---------------------------------------------------------------- envoys
     @property
