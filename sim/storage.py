@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import json
 import os
 import platform
@@ -33,8 +34,8 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def package_versions() -> dict[str, str]:
-    """Installed versions of the packages results depend on."""
+@functools.cache
+def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
@@ -44,8 +45,16 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages results depend on (looked up once per process:
+    a sweep writes one manifest per job)."""
+    return dict(_versions())
+
+
+@functools.cache
 def git_commit(root: Path = PROJECT_ROOT) -> str:
-    """``HEAD`` of the project's repository (``+dirty`` if it has changes), or unknown."""
+    """``HEAD`` of the project's repository (``+dirty`` if it has changes), or unknown;
+    as of the first call in this process (the code it runs was loaded then)."""
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
                               text=True, timeout=10, check=True).stdout.strip()
