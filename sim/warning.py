@@ -133,14 +133,16 @@ class EarlyWarning:
             self.layer_threshold[rows, cols] = obs.threshold
         depth = int(lag.max(initial=0)) + 1
         self._buffer = np.repeat(initial_hostility[None, :], depth, axis=0)
-        # each layer reads its lagged rows of the buffer: one (layer, lag, where) copy per
-        # reporting lag the layer uses (where=None: the whole layer has that lag)
+        # each layer reads the buffer row of its most common reporting lag for every
+        # party, then the rows of its other lags where they apply: (layer, lag, [(lag,
+        # parties), ...])
         self._copies = []
         for row in range(shape[0]):
-            lags = np.unique(lag[row][self.present[row]])
-            for value in lags.tolist():
-                where = self.present[row] & (lag[row] == value)
-                self._copies.append((row, value, None if where.all() else where))
+            lags, counts = np.unique(lag[row][self.present[row]], return_counts=True)
+            main = int(lags[np.argmax(counts)]) if lags.size else 0
+            others = [(v, np.flatnonzero(self.present[row] & (lag[row] == v)))
+                      for v in lags.tolist() if v != main]
+            self._copies.append((row, main, others))
         self._calm_level = self.layer_threshold - hysteresis
         # the comparisons read a (layers, 1) column instead of a full array when every
         # party of a layer has the same threshold (the usual case): less memory traffic
@@ -160,7 +162,8 @@ class EarlyWarning:
         self._noise = self.layer_noise                # layer_noise × the factor
         self.current = np.full(n_parties, -1, dtype=np.int64)  # open crisis id or -1
         self._alarmed = np.zeros(n_parties, dtype=bool)  # the open crisis had its alarm
-        self._calm_run = np.zeros(n_parties, dtype=np.int64)
+        self._open = np.zeros(n_parties, dtype=bool)     # current >= 0
+        self._calm_run = np.zeros(n_parties, dtype=np.int32)  # never above calm_weeks
         self.table = CrisisTable()
         self.closed_ids = np.empty(0, dtype=np.int64)
 
@@ -192,13 +195,11 @@ class EarlyWarning:
         seen, eps = self._seen, self._eps
         self.rng.standard_normal(out=eps)  # one draw per observer-party pair, every week
         np.multiply(self._noise, eps, out=eps)
-        depth = self._buffer.shape[0]
-        for row, lag, where in self._copies:
-            lagged = self._buffer[(self._head - lag) % depth]
-            if where is None:
-                np.add(lagged, eps[row], out=seen[row])
-            else:
-                np.add(lagged, eps[row], out=seen[row], where=where)
+        buffer, depth, head = self._buffer, self._buffer.shape[0], self._head
+        for row, lag, others in self._copies:
+            np.add(buffer[(head - lag) % depth], eps[row], out=seen[row])
+            for other, idx in others:
+                seen[row, idx] = buffer[(head - other) % depth, idx] + eps[row, idx]
         if not self._all_present:
             seen[~self.present] = -np.inf
         warn = seen >= self._warn_at
@@ -206,15 +207,15 @@ class EarlyWarning:
         alarm = (seen >= self.violence_threshold).any(axis=0)
         calm_all = ~(seen >= self._calm_at).any(axis=0)
 
-        current = self.current
-        opened = np.flatnonzero(warn_any & (current < 0))
+        current, is_open = self.current, self._open
+        opened = np.flatnonzero(warn_any & ~is_open)
         if opened.size:
             # the first observer (in observer order) that warned on each party
             first_layer = np.argmax(warn[:, opened], axis=0)
             current[opened] = self.table.append(
                 opened, week, self.layer_observer[first_layer, opened])
+            is_open[opened] = True
             self._alarmed[opened] = False
-        is_open = current >= 0
         alarmed = np.flatnonzero(alarm & is_open & ~self._alarmed)
         self.table.alarm_week[current[alarmed]] = week
         self._alarmed[alarmed] = True
@@ -225,6 +226,7 @@ class EarlyWarning:
         self.table.closed_week[current[closed]] = week
         self.closed_ids = current[closed]
         current[closed] = -1
+        is_open[closed] = False
         calm_run[closed] = 0
         return opened, alarmed, closed
 
