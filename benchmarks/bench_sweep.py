@@ -11,7 +11,8 @@ directory (nothing is written under the repository's ``results/``) with
 * the share of the basic sweep's wall time that is not simulation:
   ``1 - simulation / basic wall``, where *simulation* is ``sim.sweep.run_replications``
   of the same policies and seeds, in this process; and ``python -m sim.report`` alone;
-* the peak RSS of the basic sweep at ``R`` and ``4R`` replications;
+* the peak RSS of the basic sweep at ``R`` and ``4R`` replications, and the share that
+  is not simulation at ``4R`` too;
 * the CPU time (user + sys, from ``os.wait4``) next to each wall time, and a check that
   the in-process runs are the sweep's runs (same seeds, same outcomes).
 
@@ -259,7 +260,9 @@ def main(argv: list[str] | None = None) -> int:
         check = check_same_runs(inprocess, basic_dirs[-1])
         big = sweeps.run("basic", 4 * R)
         rss[4 * R].append(big["rss_mb"])
-        print(f"  memory: basic sweep at {4 * R} replications {big['wall']:.1f}s", flush=True)
+        big_sim, _, _ = simulate(params, draw_seeds(2011, 4 * R))
+        print(f"  memory: basic sweep at {4 * R} replications {big['wall']:.1f}s; its "
+              f"simulation alone {big_sim:.1f}s", flush=True)
 
     best = {k: min(v) for k, v in times.items()}
     load1 = os.getloadavg()
@@ -309,6 +312,9 @@ def main(argv: list[str] | None = None) -> int:
           + " (less sensitive to load)")
     print(f"  of which python -m sim.report alone        "
           f"{best['report'] / best['basic']:5.1%}   ({best['report']:.1f}s)")
+    print(f"not simulation at 4R = {4 * R:<4} (one sweep)       "
+          f"{1 - big_sim / big['wall']:5.1%}   ({big['wall'] - big_sim:.1f}s of "
+          f"{big['wall']:.1f}s): the overhead is about fixed per sweep")
     print(f"peak RSS, basic sweep, R = {R:<4}              {max(rss[R]):6.0f} MB")
     print(f"peak RSS, basic sweep, 4R = {4 * R:<4}             {max(rss[4 * R]):6.0f} MB   "
           f"(x{max(rss[4 * R]) / max(rss[R]):.2f})")
