@@ -314,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{best['report'] / best['basic']:5.1%}   ({best['report']:.1f}s)")
     print(f"not simulation at 4R = {4 * R:<4} (one sweep)       "
           f"{1 - big_sim / big['wall']:5.1%}   ({big['wall'] - big_sim:.1f}s of "
-          f"{big['wall']:.1f}s): the overhead is about fixed per sweep")
+          f"{big['wall']:.1f}s)")
     print(f"peak RSS, basic sweep, R = {R:<4}              {max(rss[R]):6.0f} MB")
     print(f"peak RSS, basic sweep, 4R = {4 * R:<4}             {max(rss[4 * R]):6.0f} MB   "
           f"(x{max(rss[4 * R]) / max(rss[R]):.2f})")

@@ -114,13 +114,12 @@ class ConflictModel(mesa.Model):
         self.shocks = ShockCalendar(params.shocks, len(self.party_ids), self.n_steps,
                                     self.dt, self.streams["shocks"])
         self._noise_rng = self.streams["dynamics"]
-        self._perception_of: np.ndarray | None = None  # misperception the scale is for
-        # per-party scratch arrays of the hostility update, reused every step
-        n = len(self.party_ids)
-        self._buffers = {name: np.empty(n) for name in
-                         ("eps_perception", "noise", "drive", "work")}
-        self._perception_scale = np.empty(0)
         self._perception_rng = self.streams["perception"]
+        self._perception_of: np.ndarray | None = None  # misperception the scale is for
+        self._perception_scale = np.empty(0)
+        # per-party scratch arrays of the hostility update, reused every step
+        self._buffers = {name: np.empty(len(self.party_ids)) for name in
+                         ("eps_perception", "noise", "drive", "work")}
 
         self.parties = [Party(self, i) for i in range(len(self.party_ids))]
         self.event_log = EventLog(self.party_ids, int(Level.VIOLENCE))

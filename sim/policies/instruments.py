@@ -73,7 +73,6 @@ class EarlyStatement(Instrument):
             slot.due_crisis[again] = r.model.warning.current[again]
             slot.next_due = min(slot.next_due, week + every)
 
-
     def base_force(self, slot: "Slot") -> np.ndarray:
         """Per party, the force of a first statement of ``slot`` (cached on the slot)."""
         if slot.cache.get("base_force") is None:
