@@ -28,6 +28,7 @@ idle). Not part of the test suite. Run::
 from __future__ import annotations
 
 import argparse
+import gc
 import multiprocessing as mp
 import os
 import platform
@@ -206,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
 
     seeds = draw_seeds(2011, R)          # study.root_seed, as the sweep draws them
     params = {p: sim.compose([f"policy={p}"]) for p in policies}   # composition: untimed
+    gc.freeze()  # as `python -m sim` does, so both collect garbage alike
     launchers = ["basic", "joblib2", "joblib1"]
     times: dict[str, list[float]] = {k: [] for k in
                                      [*launchers, "sim", "report", "cpu1", "cpu2"]}
