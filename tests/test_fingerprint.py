@@ -8,7 +8,8 @@ leave every fingerprint as it is; a deliberate change of the model's numbers mus
 
     .venv/bin/python -m tests.test_fingerprint --write
 
-The cases cover every policy, every network family, the scenario library's shocks, a
+The cases cover every policy, every network family, the scenario library's shocks,
+bodies and early warning switched off, UN regional offices, zero delays and lags, a
 2,000-party network and the linear block-model sampler (above 5,000 parties).
 """
 
@@ -38,6 +39,17 @@ CASES: dict[str, list[str]] = {
     "small_world": ["seed=9", "network=small_world", "policy=graduated"],
     "scale_free": ["seed=10", "network=scale_free", "policy=graduated"],
     "half_week_steps": ["seed=12", "step_days=3.5", "policy=graduated"],
+    "no_un": ["seed=1", "un.enabled=false", "policy=graduated"],
+    "no_regional_bodies": ["seed=2", "regional.enabled=false", "policy=graduated"],
+    "no_early_warning": ["seed=4", "regional.early_warning=false",
+                         "un.early_warning=false", "policy=graduated"],
+    "un_regional_offices": ["seed=6", "un.regional_offices=[0,2]", "policy=graduated"],
+    "no_feedback": ["seed=7", "policy=graduated", "dynamics.feedback=false"],
+    "no_shocks": ["seed=8", "policy=graduated", "shocks.enabled=false"],
+    "instant_steps": ["seed=10", "policy=graduated", "policy.response_delay_days=0",
+                      "instruments.fact_finding.deploy_days=0",
+                      "shocks.election_lead_weeks=0", "shocks.election_lag_weeks=0",
+                      "warning.calm_weeks_to_close=1"],
     "2000_parties": ["seed=13", "network.n_parties=2000", "horizon_weeks=104",
                      "policy=graduated"],
     "6000_parties": ["seed=14", "network.n_parties=6000", "horizon_weeks=26",
