@@ -26,11 +26,16 @@ class Level(IntEnum):
 # each step instead of allocating temporaries, which keeps them in cache. In-place or
 # not, every function performs the same floating-point operations in the same order.
 
+def _into(value) -> np.ndarray | None:
+    """``value`` as an ``out=`` buffer: itself if it is an array (scalars have none)."""
+    return value if isinstance(value, np.ndarray) else None
+
+
 def sigmoid(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Logistic function ``0.5·(1 + tanh(x/2))``, written with tanh so it never
     overflows. ``out`` may be ``x``."""
     out = np.multiply(x, 0.5, out=out)
-    np.tanh(out, out=out)
+    out = np.tanh(out, out=_into(out))
     out += 1.0
     out *= 0.5
     return out
@@ -42,7 +47,7 @@ def mobilisation(h: np.ndarray, strength: float, threshold: float, width: float,
     threshold, it makes peace and war two stable states (bistability)."""
     out = np.subtract(h, threshold, out=out)
     out /= width
-    sigmoid(out, out=out)
+    out = sigmoid(out, out=_into(out))
     out *= strength
     return out
 
@@ -84,9 +89,9 @@ def hostility_step(
     out -= np.multiply(restraint, h, out=work)
     out += drive
     out *= dt
-    np.add(h, out, out=out)
+    out = np.add(h, out, out=_into(out))
     out += noise
-    return np.clip(out, 0.0, cap, out=out)
+    return np.clip(out, 0.0, cap, out=_into(out))
 
 
 def update_levels(

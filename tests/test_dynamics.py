@@ -39,6 +39,20 @@ def test_mobilisation_is_half_on_at_threshold_and_saturates():
     assert np.all(np.isfinite(dynamics.sigmoid(np.array([-1e6, 1e6]))))
 
 
+def test_step_functions_take_scalars_and_buffers_alike():
+    h = np.array([0.2, 1.5, 3.0])
+    expected = 0.45 / (1 + np.exp(-(h - 1.5) / 0.15))
+    assert dynamics.mobilisation(h, 0.45, 1.5, 0.15) == pytest.approx(expected)
+    assert [dynamics.mobilisation(float(v), 0.45, 1.5, 0.15) for v in h] == pytest.approx(
+        expected)
+    buffer = np.empty(3)
+    out = dynamics.mobilisation(h, 0.45, 1.5, 0.15, out=buffer)
+    assert out is buffer and out.tolist() == dynamics.mobilisation(h, 0.45, 1.5, 0.15).tolist()
+    assert dynamics.sigmoid(0.0) == 0.5
+    assert dynamics.hostility_step(1.0, 0.5, 0.2, 0.1, 0.3, 1.0, 0.0, 8.0) == pytest.approx(
+        1.0 + (0.3 * 0.5 - 0.2 * 1.0 + 0.1))
+
+
 def test_hostility_step_is_the_explicit_richardson_step():
     W = sp.csr_array(np.array([[0, 1.0], [0.5, 0]]))
     h = np.array([1.0, 2.0])
