@@ -101,7 +101,7 @@ class EventLog:
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Record every party whose level changed this step (indices found vectorised);
         returns them with their old and new levels."""
-        idx = np.flatnonzero(old != new)
+        idx = (old != new).nonzero()[0]
         old, new = old[idx], new[idx]
         if idx.size:
             self._changes.append((self._seq, week, idx, old, new))

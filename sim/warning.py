@@ -208,7 +208,8 @@ class EarlyWarning:
         calm_all = ~(seen >= self._calm_at).any(axis=0)
 
         current, is_open = self.current, self._open
-        opened = np.flatnonzero(warn_any & ~is_open)
+        # x.nonzero()[0], not np.flatnonzero(x): same indices without its Python wrappers
+        opened = (warn_any & ~is_open).nonzero()[0]
         if opened.size:
             # the first observer (in observer order) that warned on each party
             first_layer = np.argmax(warn[:, opened], axis=0)
@@ -216,13 +217,13 @@ class EarlyWarning:
                 opened, week, self.layer_observer[first_layer, opened])
             is_open[opened] = True
             self._alarmed[opened] = False
-        alarmed = np.flatnonzero(alarm & is_open & ~self._alarmed)
+        alarmed = (alarm & is_open & ~self._alarmed).nonzero()[0]
         self.table.alarm_week[current[alarmed]] = week
         self._alarmed[alarmed] = True
         calm_run = self._calm_run
         calm_run += 1
         calm_run *= calm_all & is_open       # a week that is not calm resets the count
-        closed = np.flatnonzero(calm_run >= self.calm_weeks)  # (only open crises count)
+        closed = (calm_run >= self.calm_weeks).nonzero()[0]  # only open crises count
         self.table.closed_week[current[closed]] = week
         self.closed_ids = current[closed]
         current[closed] = -1

@@ -180,7 +180,7 @@ class ResponseSystem:
 
     def _due(self, due: np.ndarray, crisis: np.ndarray, week: float) -> np.ndarray:
         """Parties whose clock in ``due`` has come; clears it; drops closed crises."""
-        idx = np.flatnonzero(due <= week + _EPS)
+        idx = (due <= week + _EPS).nonzero()[0]
         if not idx.size:
             return idx
         due[idx] = np.inf
@@ -213,13 +213,13 @@ class ResponseSystem:
     def _apply_effects(self, week: float) -> None:
         s, ff, dt = self.model.state, self._ff, self.model.dt
         active = self.mission_until > week + _EPS
-        changed = np.flatnonzero(active != self._active)
+        changed = (active != self._active).nonzero()[0]
         if changed.size:
             self._update_reach(changed, active)
         s.cost = self.attention + self.dividend
         if self._n_active:
             # accountability: missions make violence costly where the party is in crisis
-            held = np.flatnonzero(active & (s.level >= CRISIS))
+            held = (active & (s.level >= CRISIS)).nonzero()[0]
             s.cost[held] += ff.accountability * self.mission_intensity[held]
             self.spend(ff.cost_usd_per_week * dt * float(self.mission_intensity[active].sum()))
         s.misperception = self._misperception
