@@ -52,12 +52,13 @@ class ShockCalendar:
             return 0.0
         w = math.floor(week)
         if self._drive_week != w:
-            interval = self.p.election_interval_weeks
-            since_vote = np.mod(w - np.arange(interval), interval)  # per phase
+            # a party is in its election period from election_lead_weeks before its vote
+            # to election_lag_weeks after: this week, the phases w - lag … w + lead
+            p, interval = self.p, self.p.election_interval_weeks
             period = np.zeros(interval + 1, dtype=bool)
-            period[:interval] = (since_vote <= self.p.election_lag_weeks) | (
-                since_vote >= interval - self.p.election_lead_weeks)
-            self._drive = (self.p.election_tension * period)[self._code]
+            period[(w + np.arange(-p.election_lag_weeks, p.election_lead_weeks + 1))
+                   % interval] = True
+            self._drive = (p.election_tension * period)[self._code]
             self._drive_week = w
         return self._drive
 
