@@ -102,14 +102,30 @@ def update_levels(
     A party rises to every level whose entry threshold its hostility reaches, and falls
     only below ``threshold − hysteresis`` of the level it is at; in between it stays.
     With ``up = #{thresholds ≤ h}`` and ``down = #{thresholds − hysteresis ≤ h}``
-    (``down ≥ up``) the new level is ``clip(old, up, down)``.
+    (``down ≥ up``) the new level is ``clip(old, up, down)``. ``thresholds`` ascend (the
+    parameters are validated so).
     """
-    up = np.zeros(h.shape, dtype=np.int8)
-    down = np.zeros(h.shape, dtype=np.int8)
-    for t in thresholds:  # four comparisons are much faster than searchsorted here
-        up += h >= t
-        down += h >= t - hysteresis
+    count = _count_by_search if h.size < LEVELS_BY_SEARCH_BELOW else _count_by_comparison
+    up, down = count(h, thresholds), count(h, thresholds - hysteresis)
     return np.minimum(np.maximum(level, up), down)
+
+
+#: Below this many parties ``searchsorted`` counts thresholds faster (one call); above,
+#: four comparisons do (measured crossover about 3,000 parties). Both give the same counts.
+LEVELS_BY_SEARCH_BELOW = 2000
+
+
+def _count_by_search(h: np.ndarray, ascending: np.ndarray) -> np.ndarray:
+    """``#{t ≤ h}`` per party, for ascending thresholds ``t``."""
+    return np.searchsorted(ascending, h, side="right").astype(np.int8)
+
+
+def _count_by_comparison(h: np.ndarray, ascending: np.ndarray) -> np.ndarray:
+    """``#{t ≤ h}`` per party, one comparison per threshold."""
+    count = np.zeros(h.shape, dtype=np.int8)
+    for t in ascending:
+        count += h >= t
+    return count
 
 
 def weariness_step(

@@ -59,3 +59,30 @@ def test_levels_move_consistently(h, old, hyst):
     new = update_levels(h, np.full(h.size, old, np.int8), th, hyst)
     up = np.searchsorted(th, h, side="right")
     assert np.all(new >= up) and np.all(new <= np.maximum(old, up))
+
+
+@settings(max_examples=60, deadline=None)
+@given(h=st.lists(st.one_of(st.floats(0, 5), st.sampled_from([0.75, 1.0, 1.5, 2.6, 0.55,
+                                                               0.8, 1.3, 2.4])),
+                  min_size=1, max_size=40),
+       old=st.lists(st.integers(0, 4), min_size=40, max_size=40),
+       hyst=st.sampled_from([0.0, 0.2, 0.1, 0.7]))
+def test_both_ways_of_counting_thresholds_agree(h, old, hyst):
+    """Small networks count thresholds with searchsorted, large ones with comparisons
+    (sim.dynamics.LEVELS_BY_SEARCH_BELOW): the levels are the same, thresholds included."""
+    from sim import dynamics
+
+    th = np.array([0.75, 1.0, 1.5, 2.6])
+    h, old = np.array(h), np.array(old[:len(h)], np.int8)
+    for counter in (dynamics._count_by_search, dynamics._count_by_comparison):
+        assert counter(h, th).dtype == np.int8
+    np.testing.assert_array_equal(dynamics._count_by_search(h, th - hyst),
+                                  dynamics._count_by_comparison(h, th - hyst))
+    levels, saved = [], dynamics.LEVELS_BY_SEARCH_BELOW
+    try:
+        for below in (0, 10**9):        # force each path
+            dynamics.LEVELS_BY_SEARCH_BELOW = below
+            levels.append(dynamics.update_levels(h, old, th, hyst))
+    finally:
+        dynamics.LEVELS_BY_SEARCH_BELOW = saved
+    np.testing.assert_array_equal(*levels)
