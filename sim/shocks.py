@@ -51,23 +51,32 @@ class ShockCalendar:
         if not self.enabled or self.p.election_tension == 0:
             return 0.0
         w = math.floor(week)
-        if self._drive_week != w:
-            # a party is in its election period from election_lead_weeks before its vote
-            # to election_lag_weeks after: this week, the phases w - lag … w + lead
-            p, interval = self.p, self.p.election_interval_weeks
+        if self._drive_week == w:
+            return self._drive
+        # a party is in its election period from election_lead_weeks before its vote to
+        # election_lag_weeks after: in week w, the phases w - lag … w + lead
+        p, interval = self.p, self.p.election_interval_weeks
+        lag, lead = p.election_lag_weeks, p.election_lead_weeks
+        if self._drive_week == w - 1 and lag + lead + 1 < interval:
+            # one week on: one phase leaves the window, one enters
+            self._drive[self._phase_parties((w - lag - 1) % interval)] = 0.0
+            self._drive[self._phase_parties((w + lead) % interval)] = p.election_tension
+        else:
             period = np.zeros(interval + 1, dtype=bool)
-            period[(w + np.arange(-p.election_lag_weeks, p.election_lead_weeks + 1))
-                   % interval] = True
+            period[(w + np.arange(-lag, lead + 1)) % interval] = True
             self._drive = (p.election_tension * period)[self._code]
-            self._drive_week = w
+        self._drive_week = w
         return self._drive
+
+    def _phase_parties(self, phase: int) -> np.ndarray:
+        """Parties holding elections whose vote falls in ``phase`` of the cycle."""
+        return self._by_code[self._code_start[phase]:self._code_start[phase + 1]]
 
     def polling(self, week: float, previous_week: float) -> np.ndarray:
         """Indices of parties whose polling week falls in (previous_week, week]."""
         if not self.enabled or math.floor(week) == math.floor(previous_week):
             return np.empty(0, dtype=np.intp)
-        phase = math.floor(week) % self.p.election_interval_weeks  # voting this week
-        return self._by_code[self._code_start[phase]:self._code_start[phase + 1]]
+        return self._phase_parties(math.floor(week) % self.p.election_interval_weeks)
 
     def coups(self, step: int) -> np.ndarray:
         """Indices of parties that suffer a coup at ``step``."""
