@@ -308,9 +308,11 @@ class ConflictModel(mesa.Model):
         new = dynamics.update_levels(s.hostility, s.level, self._thresholds,
                                      self.params.escalation.hysteresis)
         changed, old, now = self.event_log.add_level_changes(self.week, s.level, new)
-        onset = changed[(old < VIOLENCE) & (now >= VIOLENCE)]
-        self.event_log.add_many(self.week, EventKind.RELAPSE,
-                                onset[self.response.agreed[onset]], "", "after an agreement")
+        if changed.size:
+            onset = changed[(old < VIOLENCE) & (now >= VIOLENCE)]
+            self.event_log.add_many(self.week, EventKind.RELAPSE,
+                                    onset[self.response.agreed[onset]], "",
+                                    "after an agreement")
         at_war = new >= VIOLENCE
         s.level = new
         s.ever_violent |= at_war

@@ -218,17 +218,19 @@ class EarlyWarning:
             is_open[opened] = True
             self._alarmed[opened] = False
         alarmed = (alarm & is_open & ~self._alarmed).nonzero()[0]
-        self.table.alarm_week[current[alarmed]] = week
-        self._alarmed[alarmed] = True
+        if alarmed.size:
+            self.table.alarm_week[current[alarmed]] = week
+            self._alarmed[alarmed] = True
         calm_run = self._calm_run
         calm_run += 1
         calm_run *= calm_all & is_open       # a week that is not calm resets the count
         closed = (calm_run >= self.calm_weeks).nonzero()[0]  # only open crises count
-        self.table.closed_week[current[closed]] = week
         self.closed_ids = current[closed]
-        current[closed] = -1
-        is_open[closed] = False
-        calm_run[closed] = 0
+        if closed.size:
+            self.table.closed_week[self.closed_ids] = week
+            current[closed] = -1
+            is_open[closed] = False
+            calm_run[closed] = 0
         return opened, alarmed, closed
 
     @property
