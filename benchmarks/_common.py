@@ -60,6 +60,27 @@ def load_line() -> str:
         return "load average unavailable"
 
 
+def begin(title: str) -> float:
+    """Print a benchmark's title, the machine and the load; return the start time."""
+    print(title)
+    print(machine_line())
+    print(f"start: {load_line()}")
+    return time.perf_counter()
+
+
+def finish(t_start: float) -> int:
+    """Print the load and the benchmark's total time; return the exit status (0)."""
+    print(f"end: {load_line()}")
+    print(f"total benchmark time {time.perf_counter() - t_start:.1f}s")
+    return 0
+
+
+def profile_rows(text: str) -> str:
+    """The table of a ``pstats`` printout, from its ``ncalls`` header on."""
+    start = text.find("   ncalls")
+    return text[start:].rstrip() if start >= 0 else text.rstrip()
+
+
 def peak_rss_mb() -> float:
     """Peak resident set size of this process so far (ru_maxrss; KiB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

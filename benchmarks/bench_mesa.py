@@ -37,7 +37,7 @@ from mesa.examples.basic.boltzmann_wealth_model.model import (BoltzmannScenario,
 from mesa.examples.basic.schelling.model import Schelling, SchellingScenario
 
 import sim
-from _common import load_line, machine_line
+from _common import begin, finish
 from bench_step import PlainLoop
 from sim.model import ConflictModel
 
@@ -136,10 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeats < 1:
         ap.error("--repeats must be >= 1")
 
-    t_start = time.perf_counter()
-    print("Mesa example models vs PrevSim: cost per agent-step (issue 6, target 5)")
-    print(machine_line())
-    print(f"start: {load_line()}")
+    t_start = begin("Mesa example models vs PrevSim: cost per agent-step (issue 6, target 5)")
     print(f"seed {SEED} for Mesa models (Scenario(rng=...)), params.seed 0 for PrevSim; "
           f"best of {args.repeats} round-robin repeats")
     print()
@@ -185,9 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("spread   = slowest / fastest repeat (identical seeded runs): timing noise.")
     print("same run = every repeat ended in the same state (seeded, deterministic).")
-    print(f"end: {load_line()}")
-    print(f"total benchmark time {time.perf_counter() - t_start:.1f}s")
-    return 0
+    return finish(t_start)
 
 
 if __name__ == "__main__":

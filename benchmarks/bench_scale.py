@@ -226,12 +226,9 @@ def main(argv: list[str] | None = None) -> int:
         print(JSON_TAG + json.dumps(out), flush=True)
         return 0
 
-    from _common import load_line, machine_line, phase_table
+    from _common import begin, finish, load_line, phase_table, profile_rows
 
-    t_start = time.perf_counter()
-    print("PrevSim scale benchmark (issue 6, targets 1-2)")
-    print(machine_line())
-    print(f"start: {load_line()}")
+    t_start = begin("PrevSim scale benchmark (issue 6, targets 1-2)")
     print(f"network regional_blocks (defaults: 4 regions, mean degree ~7), policy=graduated, "
           f"warning+shocks+feedback+noise on, {args.weeks} weeks per run, timed in blocks "
           f"of {args.block} after {WARMUP_STEPS} warm-up steps; one subprocess per size")
@@ -314,13 +311,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"cProfile of one {r['weeks']}-week run at {r['n']} parties "
                   "(top 12 by tottime):")
             text = r["profile"]
-            start = text.find("   ncalls")
-            print(text[start:].rstrip() if start >= 0 else text.rstrip())
+            print(profile_rows(text))
             print()
 
-    print(f"end: {load_line()}")
-    print(f"total benchmark time {time.perf_counter() - t_start:.1f}s")
-    return 0
+    return finish(t_start)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from dataclasses import replace
 import numpy as np
 
 import sim
-from _common import PhaseTimer, load_line, machine_line, phase_table
+from _common import PhaseTimer, begin, finish, load_line, phase_table, profile_rows
 from bench_step import PlainLoop
 from sim import metrics
 from sim.model import ConflictModel
@@ -70,10 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1:
         ap.error("--runs must be >= 1")
 
-    t_start = time.perf_counter()
-    print("PrevSim small-run benchmark (issue 6, target 3)")
-    print(machine_line())
-    print(f"start: {load_line()}")
+    t_start = begin("PrevSim small-run benchmark (issue 6, target 3)")
     t0 = time.perf_counter()
     params = sim.compose([f"policy={args.policy}"])
     compose_s = time.perf_counter() - t0
@@ -158,13 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         head = next((ln for ln in text.splitlines() if "function calls" in ln), "")
         print(f"cProfile of {args.profile_runs} runs (build + run + outcomes), top 10 by "
               f"tottime; {head.strip()}")
-        start = text.find("   ncalls")
-        print(text[start:].rstrip())
+        print(profile_rows(text))
         print()
 
-    print(f"end: {load_line()}")
-    print(f"total benchmark time {time.perf_counter() - t_start:.1f}s")
-    return 0
+    return finish(t_start)
 
 
 if __name__ == "__main__":

@@ -57,12 +57,15 @@ class PartyState:
     def will_to_settle(self) -> np.ndarray:
         """0-1, rises with weariness (ripeness): ``min(will_base + ripeness·weariness, 1)``.
         Derived when read (only envoys read it, for a few parties): no per-step cost."""
-        # both terms are >= 0: only the upper bound can bind
-        return np.minimum(self.will_base + self.ripeness * self.weariness, 1.0)
+        return self._will(self.will_base, self.weariness)
 
     def will_of(self, i: int) -> float:
-        """``will_to_settle[i]`` alone (the same floating-point operations)."""
-        return min(float(self.will_base[i]) + self.ripeness * float(self.weariness[i]), 1.0)
+        """``will_to_settle[i]`` alone."""
+        return float(self._will(self.will_base[i], self.weariness[i]))
+
+    def _will(self, base, weariness):
+        # both terms are >= 0: only the upper bound can bind
+        return np.minimum(base + self.ripeness * weariness, 1.0)
 
 
 class ConflictModel(mesa.Model):

@@ -69,9 +69,7 @@ class EarlyStatement(Instrument):
             more = (slot.repeat[parties] + 1) * every < spec.duration_weeks
             slot.repeat[parties] += 1
             again = parties[more]
-            slot.due[again] = week + every
-            slot.due_crisis[again] = r.model.warning.current[again]
-            slot.next_due = min(slot.next_due, week + every)
+            slot.decisions.set(again, week + every, r.model.warning.current[again])
 
     def base_force(self, slot: "Slot") -> np.ndarray:
         """Per party, the force of a first statement of ``slot`` (cached on the slot)."""
@@ -104,10 +102,7 @@ class FactFinding(Instrument):
                    "fact_finding")
         r.log_many(week, EventKind.ACTION, agreed, slot.actor[agreed],
                    "fact_finding consented")
-        slot.stage_due[agreed] = week + p.deploy_days / 7.0
-        slot.stage_crisis[agreed] = r.model.warning.current[agreed]
-        if agreed.size:
-            slot.next_stage = min(slot.next_stage, week + p.deploy_days / 7.0)
+        slot.stages.set(agreed, week + p.deploy_days / 7.0, r.model.warning.current[agreed])
 
     def stage(self, slot: "Slot", parties: np.ndarray, week: float) -> None:
         r = self.response

@@ -39,9 +39,41 @@ if TYPE_CHECKING:
     from sim.model import ConflictModel
 
 _EPS = 1e-9
+_NONE = np.empty(0, dtype=np.int64)
 CRISIS = int(Level.CRISIS)  # a plain int compares with arrays much faster than IntEnum
 ACTORS = {"un": ("un",), "regional": ("rb",), "un_lead": ("un", "rb"),
           "regional_lead": ("rb", "un"), "joint": ("un", "rb")}
+
+
+class Clock:
+    """When each party's next decision of one kind comes due (inf: none), for which
+    crisis, and the earliest of them, so a week with nothing due skips the scan."""
+
+    def __init__(self, n: int):
+        self.week = np.full(n, np.inf)
+        self.crisis = np.full(n, -1, dtype=np.int64)
+        self.next = np.inf
+
+    def set(self, parties: np.ndarray, weeks, crises: np.ndarray) -> None:
+        """``parties``' decisions come due at ``weeks`` (one week or one each), for
+        ``crises``; this replaces any earlier due week of theirs."""
+        if parties.size:
+            self.week[parties] = weeks
+            self.crisis[parties] = crises
+            self.next = min(self.next, float(np.min(weeks)))
+
+    def take(self, week: float, current: np.ndarray) -> tuple[np.ndarray, int | None]:
+        """Clear the decisions due by ``week``; return the parties whose crisis is still
+        ``current`` and how many were dropped (None: nothing was due)."""
+        if self.next > week + _EPS:
+            return _NONE, None
+        idx = (self.week <= week + _EPS).nonzero()[0]
+        self.week[idx] = np.inf
+        self.next = float(self.week.min())
+        if not idx.size:
+            return idx, None
+        valid = current[idx] == self.crisis[idx]
+        return idx[valid], int(idx.size - valid.sum())
 
 
 class Slot:
@@ -54,8 +86,8 @@ class Slot:
         actor: the acting bodies' names ("UN", "RB2", "UN+RB2").
         unity, issuers: mean unity and number of acting bodies (statement force).
         decision_weeks: trigger-to-decision time; can_act: some body can act.
-        due, due_crisis, repeat: the next decision's week and crisis, repeats so far.
-        stage_due, stage_crisis: a later stage's week and crisis (a mission's deployment).
+        decisions: :class:`Clock` of the next decisions; repeat: repeats so far.
+        stages: :class:`Clock` of a later stage (a mission's deployment).
     """
 
     def __init__(self, spec: InstrumentSpec, instrument: Instrument,
@@ -77,13 +109,9 @@ class Slot:
         self.issuers = np.array([table[r][2] for r in regions], dtype=np.int64)
         self.decision_weeks = np.array([table[r][3] for r in regions])
         self.can_act = self.issuers > 0
-        self.due = np.full(n, np.inf)
-        self.due_crisis = np.full(n, -1, dtype=np.int64)
+        self.decisions = Clock(n)
         self.repeat = np.zeros(n, dtype=np.int64)
-        self.stage_due = np.full(n, np.inf)
-        self.stage_crisis = np.full(n, -1, dtype=np.int64)
-        self.next_due = np.inf        # min of due: no decision comes due before it
-        self.next_stage = np.inf      # min of stage_due
+        self.stages = Clock(n)
 
 
 class ResponseSystem:
@@ -163,11 +191,8 @@ class ResponseSystem:
             if slot.spec.trigger != trigger:
                 continue
             p = parties[slot.can_act[parties]]  # nobody able to act: never armed
-            if p.size:
-                slot.due[p] = week + slot.decision_weeks[p]
-                slot.due_crisis[p] = current[p]
-                slot.repeat[p] = 0
-                slot.next_due = min(slot.next_due, float(slot.due[p].min()))
+            slot.decisions.set(p, week + slot.decision_weeks[p], current[p])
+            slot.repeat[p] = 0
 
     def on_warning(self, parties: np.ndarray, week: float) -> None:
         """Crises opened: start the clocks of instruments triggered by warnings."""
@@ -178,15 +203,12 @@ class ResponseSystem:
         """Observers saw violence: start the clocks of violence-triggered instruments."""
         self._arm("violence", parties, week)
 
-    def _due(self, due: np.ndarray, crisis: np.ndarray, week: float) -> np.ndarray:
-        """Parties whose clock in ``due`` has come; clears it; drops closed crises."""
-        idx = (due <= week + _EPS).nonzero()[0]
-        if not idx.size:
-            return idx
-        due[idx] = np.inf
-        valid = self.model.warning.current[idx] == crisis[idx]
-        self.counts["cancelled"] += int(idx.size - valid.sum())
-        return idx[valid]
+    def _due(self, clock: Clock, week: float) -> np.ndarray:
+        """Parties whose decision on ``clock`` is due; drops those of closed crises."""
+        parties, cancelled = clock.take(week, self.model.warning.current)
+        if cancelled is not None:
+            self.counts["cancelled"] += cancelled
+        return parties
 
     # ---------------------------------------------------------------- the week
     def step(self, week: float) -> None:
@@ -195,18 +217,13 @@ class ResponseSystem:
         self.dividend *= self._dividend_decay
         table, current = self.model.warning.table, self.model.warning.current
         for slot in self.slots:
-            # each clock is scanned only when something on it can be due
-            if slot.next_due <= week + _EPS:
-                parties = self._due(slot.due, slot.due_crisis, week)
-                if parties.size:
-                    table.record_actions(current[parties], week)
-                    slot.instrument.act(slot, parties, week)
-                slot.next_due = float(slot.due.min())
-            if slot.next_stage <= week + _EPS:
-                parties = self._due(slot.stage_due, slot.stage_crisis, week)
-                if parties.size:
-                    slot.instrument.stage(slot, parties, week)
-                slot.next_stage = float(slot.stage_due.min())
+            parties = self._due(slot.decisions, week)
+            if parties.size:
+                table.record_actions(current[parties], week)
+                slot.instrument.act(slot, parties, week)
+            parties = self._due(slot.stages, week)
+            if parties.size:
+                slot.instrument.stage(slot, parties, week)
         self._run_mediators(week)
         self._apply_effects(week)
 
@@ -259,21 +276,16 @@ class ResponseSystem:
     def dispatch(self, body: Body, week: float) -> None:
         """Send free mediators of ``body`` to its waiting requests, first come first."""
         current = self.model.warning.current
-        queue = body.queue
-        while queue:
-            mediator = body.free_mediator()
-            if mediator is None:
-                return
-            # requests whose crisis closed while they waited are dropped
-            i, crisis, slot = queue.popleft()
-            cancelled = 0
-            while current[i] != crisis:
-                cancelled += 1
-                if not queue:
-                    self.counts["cancelled"] += cancelled
+        mediator = None
+        while body.queue:
+            if mediator is None:  # looked up once per send, not per stale request
+                mediator = body.free_mediator()
+                if mediator is None:
                     return
-                i, crisis, slot = queue.popleft()
-            self.counts["cancelled"] += cancelled
+            i, crisis, slot = body.queue.popleft()
+            if current[i] != crisis:  # the crisis closed while the request waited
+                self.counts["cancelled"] += 1
+                continue
             mediator.status = Mediator.TRAVELLING
             mediator.party, mediator.crisis_id, mediator.slot = i, crisis, slot
             mediator.arrive_week = week + self.envoy.deploy_weeks(body, i)
@@ -282,6 +294,7 @@ class ResponseSystem:
             self.spend(self.envoy.params.cost_usd_per_deployment * slot.spec.intensity)
             self.log(week, EventKind.DEPLOYMENT, i, body.name,
                      f"envoy {mediator.unique_id} arrives week {mediator.arrive_week:g}")
+            mediator = None
 
     def _release(self, mediator: Mediator, week: float) -> None:
         mediator.status = Mediator.IDLE
