@@ -32,6 +32,7 @@ from sim.params import ParameterError
 
 log = logging.getLogger("sim")
 EXIT_BAD_INPUT = 2
+BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
 BAD_INPUT = (ParameterError, NetworkError, FileExistsError)
 
 
@@ -155,29 +156,46 @@ def sweep_job_overrides(cfg: DictConfig) -> list[list[str]]:
     return [job for batch in BasicSweeper.split_arguments(parsed, None) for job in batch]
 
 
+def validate_jobs(jobs: list[list[str]], compose: Any, sweep_dir: Any) -> None:
+    """Compose and validate every job; on any problem exit 2 naming each, having written nothing.
+
+    ``compose(overrides)`` returns a job's composed configuration (without ``hydra``).
+    """
+    problems = []
+    for overrides in jobs:
+        try:
+            sim_config.to_params(compose(overrides))
+        except Exception as exc:  # composition and validation errors alike
+            problems.append(f"  job {' '.join(overrides)}:\n    "
+                            + str(exc).replace("\n", "\n    "))
+    if problems:
+        print(f"error: {len(problems)} of {len(jobs)} sweep jobs are invalid; nothing "
+              "was run or written:\n" + "\n".join(problems), file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+    log.info("sweep of %d jobs validated; writing to %s", len(jobs), sweep_dir)
+
+
 class SweepCallback(Callback):
     """Validates every job before a sweep writes anything; reports at its end."""
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         _quiet_mesa()
-        if "BasicSweeper" not in str(config.hydra.sweeper.get("_target_", "")):
-            return  # other sweepers (e.g. Optuna) choose their jobs as they go
-        jobs = sweep_job_overrides(config)
-        problems = []
-        for overrides in jobs:
-            try:
-                sim_config.compose(overrides)
-            except Exception as exc:  # composition and validation errors alike
-                problems.append(f"  job {' '.join(overrides)}:\n    "
-                                + str(exc).replace("\n", "\n    "))
-        if problems:
-            print(f"error: {len(problems)} of {len(jobs)} sweep jobs are invalid; nothing "
-                  "was run or written:\n" + "\n".join(problems), file=sys.stderr)
-            sys.exit(EXIT_BAD_INPUT)
-        log.info("sweep of %d jobs validated; writing to %s", len(jobs),
-                 config.hydra.sweep.dir)
+        if config.hydra.sweeper.get("_target_") != BASIC_SWEEPER:
+            return  # ours validates in its setup; Optuna chooses its jobs as it goes
+        validate_jobs(sweep_job_overrides(config), sim_config.compose_config,
+                      config.hydra.sweep.dir)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        try:
+            self._finish(config)
+        except Exception as exc:  # Hydra would only warn and exit 0
+            log.exception("the sweep's report could not be built")
+            print(f"error: the sweep ran but its report could not be built: "
+                  f"{type(exc).__name__}: {exc}", file=sys.stderr)
+            sys.exit(1)
+
+    @staticmethod
+    def _finish(config: DictConfig) -> None:
         from sim import report
 
         sweep_dir = Path(config.hydra.sweep.dir)

@@ -321,7 +321,10 @@ def search_section(sweep_dir: Path, runs: pd.DataFrame, meta: dict) -> list[str]
              "A trial is feasible when the upper end of the 95% Wilson interval of its "
              "risk of armed conflict is at or below the ceiling. Best trials:", "",
              _markdown_table(show(trials)), ""]
-    again = pd.read_csv(path)
+    try:
+        again = pd.read_csv(path)
+    except pd.errors.EmptyDataError:  # written without columns when nothing was feasible
+        again = pd.DataFrame()
     if again.empty:
         lines += ["No trial was feasible, so none was re-evaluated: raise the ceiling, "
                   "the number of trials or the replications.", ""]

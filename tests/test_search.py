@@ -40,3 +40,17 @@ def test_seeded_search_meets_its_ceiling_on_unseen_seeds(tmp_path):
     assert again.root_seed.iloc[0] != 2011           # fresh seeds
     report = (folder / "report.md").read_text()
     assert "## Policy search" in report and "Re-evaluated on 20 fresh seeds" in report
+
+
+def test_search_with_no_feasible_trial_still_reports(tmp_path):
+    # A ceiling of 0 cannot be met (the Wilson upper bound is above 0 for any finite
+    # sample), so nothing is re-evaluated; the report must say so, and the CLI exit 0.
+    result = run_cli("experiment=policy_search", "study.sweep_name=t",
+                     "study.replications=2", "hydra.sweeper.n_trials=2",
+                     "hydra.sweeper.n_jobs=1", "study.risk_ceiling=0",
+                     "study.reevaluate_top=1", "study.progress=false", cwd=tmp_path,
+                     timeout=600)
+    assert result.returncode == 0, result.stderr + result.stdout[-2000:]
+    assert "could not be built" not in result.stderr and "Warning" not in result.stderr
+    report = (tmp_path / "results" / "policy_search" / "t" / "report.md").read_text()
+    assert "No trial was feasible, so none was re-evaluated" in report

@@ -81,6 +81,51 @@ def test_launchers_give_identical_tables(basic, launcher):
                                   pd.read_parquet(other / "runs.parquet"))
 
 
+def test_prevsim_sweeper_runs_the_basic_sweepers_jobs(basic):
+    cwd, folder = basic
+    result, other = run_sweep(cwd, "basic-sweeper", "hydra/sweeper=basic")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert sorted(p.name for p in folder.glob("jobs/*")) == sorted(
+        p.name for p in other.glob("jobs/*"))            # same jobs, same config keys
+    pd.testing.assert_frame_equal(pd.read_parquet(folder / "runs.parquet"),
+                                  pd.read_parquet(other / "runs.parquet"))
+
+
+COUNT_COMPOSITIONS = """
+import runpy, sys
+from hydra._internal.config_loader_impl import ConfigLoaderImpl
+calls = []
+load = ConfigLoaderImpl.load_configuration
+def counted(self, *args, **kwargs):
+    calls.append(1)
+    return load(self, *args, **kwargs)
+ConfigLoaderImpl.load_configuration = counted
+sys.argv = ["sim", *sys.argv[1:]]
+try:
+    runpy.run_module("sim", run_name="__main__")
+finally:
+    print("compositions:", len(calls))
+"""
+
+
+@pytest.mark.parametrize("sweeper,per_job", [("prevsim", 1), ("basic", 3)])
+def test_each_job_is_composed_once(tmp_path, sweeper, per_job):
+    # Hydra's basic sweeper composes each job for its batch check and again to launch
+    # it, and PrevSim's validation once more; the prevsim sweeper composes it once.
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", COUNT_COMPOSITIONS, *SMALL, "study.replications=1",
+         "study.sweep_name=count", f"hydra/sweeper={sweeper}", "study.progress=false"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        env=dict(os.environ, PYTHONHASHSEED="0"))
+    assert result.returncode == 0, result.stderr + result.stdout
+    jobs = 3
+    # plus 2: Hydra composes the primary config to learn the mode, then again to sweep
+    assert f"compositions: {2 + per_job * jobs}" in result.stdout
+
+
 def test_interrupted_sweep_resumes_without_rewriting_finished_jobs(basic, tmp_path):
     _, reference = basic
     result, folder = run_sweep(tmp_path, "resume")
@@ -126,6 +171,10 @@ def test_failed_job_is_reported_and_the_others_keep_their_results(tmp_path):
     (["experiment=compare_policies", "dynamics.reacton=0.1,0.2"], "reacton"),
     (["experiment=compare_policies", "dynamics.reaction=0.1,-1"], "dynamics.reaction"),
     (["experiment=compare_policies", "scenario=utopia"], "default"),
+    # Hydra's own basic sweeper (ad hoc -m sweeps) is validated by the sweep callback
+    (["-m", "policy=none,envoi"], "envoy"),
+    (["experiment=compare_policies", "hydra/sweeper=basic", "dynamics.reaction=-1"],
+     "dynamics.reaction"),
 ])
 def test_bad_sweeps_write_nothing(tmp_path, args, fragment):
     result = run_cli(*args, "study.replications=2", cwd=tmp_path)

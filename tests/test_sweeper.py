@@ -1,0 +1,40 @@
+"""The prevsim sweeper's loader: a composed job configuration is handed out once."""
+
+from __future__ import annotations
+
+import pickle
+
+from hydra_plugins.prevsim_sweeper.prevsim_sweeper import ComposedOnceLoader
+
+
+class CountingLoader:
+    def __init__(self):
+        self.calls = []
+
+    def load_sweep_config(self, master, overrides):
+        self.calls.append(list(overrides))
+        return {"job": list(overrides), "call": len(self.calls)}
+
+    def get_search_path(self):
+        return "search path"
+
+
+def test_held_configuration_is_handed_out_once_then_composed_again():
+    inner = CountingLoader()
+    loader = ComposedOnceLoader(inner)
+    held = loader.compose("master", ["policy=none"])
+    assert loader.load_sweep_config("master", ["policy=none"]) is held
+    assert len(inner.calls) == 1
+    again = loader.load_sweep_config("master", ["policy=none"])   # not held any more
+    assert again is not held and len(inner.calls) == 2
+    other = loader.load_sweep_config("master", ["policy=envoy"])  # never held
+    assert other["job"] == ["policy=envoy"] and len(inner.calls) == 3
+
+
+def test_everything_else_is_delegated_and_pickles_without_held_configs():
+    loader = ComposedOnceLoader(CountingLoader())
+    loader.compose("master", ["a=1"])
+    assert loader.get_search_path() == "search path"
+    copy = pickle.loads(pickle.dumps(loader))      # what joblib's workers receive
+    assert copy.held == {} and loader.held
+    assert copy.load_sweep_config("master", ["a=1"])["call"] == 2
