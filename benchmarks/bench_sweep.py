@@ -8,7 +8,8 @@ directory (nothing is written under the repository's ``results/``) with
 * wall time and runs per second of each, and the speed-up of joblib(2) over basic;
 * next to it, the machine's own 2-process speed-up on a fixed pure-Python CPU task
   (1 process running it twice vs 2 processes running it once each, in parallel);
-* the share of the basic sweep's wall time that is not simulation:
+* the share of the basic sweep's wall time that is not simulation, and that share less
+  the start-up any fresh process pays (``python -c "import sim"``):
   ``1 - simulation / basic wall``, where *simulation* is ``sim.sweep.run_replications``
   of the same policies and seeds, in this process; and ``python -m sim.report`` alone;
 * the peak RSS of the basic sweep at ``R`` and ``4R`` replications, and the share that
@@ -105,6 +106,15 @@ class Sweeps:
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-m", "sim.report", str(sweep_dir)],
                        cwd=self.workdir, check=True, capture_output=True)
+        return time.perf_counter() - t0
+
+    def startup(self) -> float:
+        """``python -c "import sim"``: the interpreter and the simulation's own imports
+        (Mesa, which brings pandas and scipy; numpy; networkx), which any way of running
+        the simulation from a fresh process pays, Hydra or not: wall time."""
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import sim"], cwd=self.workdir, check=True,
+                       capture_output=True)
         return time.perf_counter() - t0
 
 
@@ -210,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     gc.freeze()  # as `python -m sim` does, so both collect garbage alike
     launchers = ["basic", "joblib2", "joblib1"]
     times: dict[str, list[float]] = {k: [] for k in
-                                     [*launchers, "sim", "report", "cpu1", "cpu2"]}
+                                     [*launchers, "sim", "report", "startup", "cpu1", "cpu2"]}
     cpu: dict[str, list[float]] = {k: [] for k in [*launchers, "sim"]}
     rss: dict[int, list[float]] = {R: [], 4 * R: []}
     basic_dirs: list[Path] = []
@@ -248,10 +258,12 @@ def main(argv: list[str] | None = None) -> int:
 
         def block_joblib1(rep: int) -> None:
             sweep("joblib1", rep)
+            times["startup"].append(sweeps.startup())
             if basic_dirs:
                 times["report"].append(sweeps.report(basic_dirs[-1]))
-                print(f"  repeat {rep + 1}: python -m sim.report "
-                      f"{times['report'][-1]:.1f}s", flush=True)
+            print(f"  repeat {rep + 1}: python -c 'import sim' {times['startup'][-1]:.2f}s"
+                  + (f", python -m sim.report {times['report'][-1]:.1f}s"
+                     if basic_dirs else ""), flush=True)
 
         blocks = [block_basic, block_joblib2, block_joblib1]
         for rep in range(args.repeats):
@@ -284,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     blank = f"{'':>7} {'':>8} {'':>6}"
     print(f"{'python -m sim.report <sweep_dir> alone':<42} {best['report']:>7.1f} {blank}   "
           f"{fmt_times(times['report'])}")
+    print(f"{'python -c \'import sim\' (start-up)':<42} {best['startup']:>7.2f} {blank}   "
+          f"{' '.join(f'{v:.2f}' for v in times['startup'])}")
     print(f"{'CPU task, 1 process x 2 (serial)':<42} {best['cpu1']:>7.2f} {blank}   "
           f"{' '.join(f'{v:.2f}' for v in times['cpu1'])}")
     print(f"{'CPU task, 2 processes x 1 (parallel)':<42} {best['cpu2']:>7.2f} {blank}   "
@@ -312,11 +326,19 @@ def main(argv: list[str] | None = None) -> int:
           f"{1 - min(cpu['sim']) / min(cpu['basic']):5.1%}   "
           + per_repeat([1 - a / b for a, b in zip(cpu["sim"], cpu["basic"])], ".1%")
           + " (less sensitive to load)")
-    print(f"  of which python -m sim.report alone        "
-          f"{best['report'] / best['basic']:5.1%}   ({best['report']:.1f}s)")
+    startup, report = best["startup"], best["report"] - best["startup"]
+    print(f"  of which start-up, python -c 'import sim'  "
+          f"{startup / best['basic']:5.1%}   ({startup:.1f}s: interpreter and the "
+          "simulation's imports, Hydra or not)")
+    print(f"  of which the report (sim.report - start-up) "
+          f"{report / best['basic']:5.1%}   ({report:.1f}s)")
+    hydra_files_report = 1 - (best["sim"] + startup) / best["basic"]
+    print(f"Hydra, files and aggregation, 1 - (simulation + start-up) / basic wall  "
+          f"{hydra_files_report:5.1%}   ({best['basic'] - best['sim'] - startup:.1f}s)")
     print(f"not simulation at 4R = {4 * R:<4} (one sweep)       "
           f"{1 - big_sim / big['wall']:5.1%}   ({big['wall'] - big_sim:.1f}s of "
-          f"{big['wall']:.1f}s)")
+          f"{big['wall']:.1f}s); less start-up "
+          f"{1 - (big_sim + startup) / big['wall']:5.1%}")
     print(f"peak RSS, basic sweep, R = {R:<4}              {max(rss[R]):6.0f} MB")
     print(f"peak RSS, basic sweep, 4R = {4 * R:<4}             {max(rss[4 * R]):6.0f} MB   "
           f"(x{max(rss[4 * R]) / max(rss[R]):.2f})")

@@ -101,12 +101,21 @@ def _plt():
 
 
 def _save(fig, folder: Path, name: str) -> list[str]:
+    """Write ``fig`` as PNG and SVG, cropped to its content (as ``bbox_inches="tight"``).
+
+    The crop is measured once for both files (each tight save would lay the figure out
+    again just to measure it).
+    """
+    import matplotlib as mpl
+
     folder.mkdir(parents=True, exist_ok=True)
+    fig.draw_without_rendering()
+    bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
     names = []
     for ext in ("png", "svg"):
         path = folder / f"{name}.{ext}"
         write_atomic(path, lambda p, ext=ext: fig.savefig(p, format=ext, dpi=120,
-                                                          bbox_inches="tight"))
+                                                          bbox_inches=bbox))
         names.append(path.name)
     _plt().close(fig)
     return names
@@ -132,10 +141,11 @@ def figure_comparison(summary: pd.DataFrame, folder: Path) -> str:
         mean = rows[col].to_numpy(float) / scale
         err = np.vstack([mean - rows[f"{col}_low"] / scale,
                          rows[f"{col}_high"] / scale - mean])
-        colours = ["black" if p == BASELINE else "tab:blue" for p in rows.policy]
-        for k in range(len(rows)):
-            ax.errorbar(mean[k], y[k], xerr=np.nan_to_num(err[:, k:k + 1]), fmt="o",
-                        color=colours[k], capsize=3)
+        base = (rows.policy == BASELINE).to_numpy()
+        for pick, colour in ((base, "black"), (~base, "tab:blue")):
+            if pick.any():
+                ax.errorbar(mean[pick], y[pick], xerr=np.nan_to_num(err[:, pick]), fmt="o",
+                            color=colour, capsize=3)
         ax.set_title(title, fontsize=10)
         ax.set_xlabel(unit, fontsize=9)
         ax.grid(axis="x", alpha=0.3)
