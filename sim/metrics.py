@@ -21,19 +21,9 @@ if TYPE_CHECKING:
 __all__ = ["episodes", "outcomes", "timeseries"]
 
 
-def episodes(levels: np.ndarray, weeks: np.ndarray, at_least: int = Level.VIOLENCE
-             ) -> pd.DataFrame:
-    """Spells of each party at ``level >= at_least``.
-
-    Args:
-        levels: level history, shape (rows, parties); row 0 is week 0.
-        weeks: week of each row.
-
-    Returns:
-        One row per spell: ``party`` (index), ``start_week``, ``end_week`` (first week
-        back below, or nan if still on at the end), ``weeks`` (length, censored at the end
-        of the run), ``ended`` (bool), ``number`` (1 for a party's first spell, …).
-    """
+def _spells(levels: np.ndarray, weeks: np.ndarray, at_least: int = Level.VIOLENCE
+            ) -> dict[str, np.ndarray]:
+    """:func:`episodes` as arrays (a DataFrame costs more than the rest of it)."""
     on = (levels >= at_least).astype(np.int8)
     padded = np.vstack([np.zeros((1, on.shape[1]), np.int8), on,
                         np.zeros((1, on.shape[1]), np.int8)])
@@ -47,13 +37,27 @@ def episodes(levels: np.ndarray, weeks: np.ndarray, at_least: int = Level.VIOLEN
     n_rows = levels.shape[0]
     ended = e_row < n_rows
     dt = float(weeks[1] - weeks[0]) if len(weeks) > 1 else 1.0
-    start_week = weeks[s_row]
-    end_week = np.where(ended, weeks[np.minimum(e_row, n_rows - 1)], np.nan)
-    length = (e_row - s_row) * dt
-    frame = pd.DataFrame({"party": s_party, "start_week": start_week,
-                          "end_week": end_week, "weeks": length, "ended": ended})
-    frame["number"] = frame.groupby("party").cumcount() + 1
-    return frame
+    # spells are sorted by party, then start: a spell's number counts from its party's first
+    number = np.arange(s_party.size) - np.searchsorted(s_party, s_party, side="left") + 1
+    return {"party": s_party, "start_week": weeks[s_row],
+            "end_week": np.where(ended, weeks[np.minimum(e_row, n_rows - 1)], np.nan),
+            "weeks": (e_row - s_row) * dt, "ended": ended, "number": number}
+
+
+def episodes(levels: np.ndarray, weeks: np.ndarray, at_least: int = Level.VIOLENCE
+             ) -> pd.DataFrame:
+    """Spells of each party at ``level >= at_least``.
+
+    Args:
+        levels: level history, shape (rows, parties); row 0 is week 0.
+        weeks: week of each row.
+
+    Returns:
+        One row per spell: ``party`` (index), ``start_week``, ``end_week`` (first week
+        back below, or nan if still on at the end), ``weeks`` (length, censored at the end
+        of the run), ``ended`` (bool), ``number`` (1 for a party's first spell, …).
+    """
+    return pd.DataFrame(_spells(levels, weeks, at_least))
 
 
 def outcomes(model: "ConflictModel") -> dict[str, float]:
@@ -80,9 +84,9 @@ def outcomes(model: "ConflictModel") -> dict[str, float]:
     run_levels = levels[1:]
     violent = levels >= Level.VIOLENCE
     any_violent_week = violent[1:].any(axis=1)
-    spells = episodes(levels, weeks)
-    started = spells[spells.start_week > 0]
-    ended = spells[spells.ended]
+    spells = _spells(levels, weeks)
+    started = spells["start_week"] > 0
+    ended = spells["ended"]
     past = model.state.past_war
     reached = violent.any(axis=0)
     kinds = model.event_log.counts
@@ -99,10 +103,10 @@ def outcomes(model: "ConflictModel") -> dict[str, float]:
         "peak_level": int(levels.max()),
         "weeks_to_first_violence": (float(weeks[1:][any_violent_week][0])
                                     if any_violent_week.any() else float("nan")),
-        "violence_episodes": int(len(started)),
-        "violence_recurrences": int((started.number > 1).sum()),
-        "episodes_ended": int(len(ended)),
-        "median_episode_weeks": (float(ended.weeks.median()) if len(ended)
+        "violence_episodes": int(started.sum()),
+        "violence_recurrences": int((started & (spells["number"] > 1)).sum()),
+        "episodes_ended": int(ended.sum()),
+        "median_episode_weeks": (float(np.median(spells["weeks"][ended])) if ended.any()
                                  else float("nan")),
         "violence_share_past_war": share(past),
         "violence_share_no_past_war": share(~past),
@@ -115,25 +119,25 @@ def outcomes(model: "ConflictModel") -> dict[str, float]:
 
 def response_outcomes(model: "ConflictModel", kinds) -> dict[str, float]:
     """Warnings and their scores, the response's timing, results and costs."""
-    p = model.params
-    crises = model.crises
-    answered = crises.dropna(subset=["first_action_week"])
+    p, table = model.params, model.warning.table
+    warning_week = table.column("warning_week")
+    action_week = table.column("first_action_week")
+    answered = ~np.isnan(action_week)
+    gap = action_week[answered] - warning_week[answered]
     levels = model.level_history[1:]
     conflict_cost = model.dt * (
         (levels == Level.VIOLENCE).sum() * p.costs.violence_usd_per_party_week
         + (levels == Level.ARMED_CONFLICT).sum() * p.costs.armed_conflict_usd_per_party_week)
     intervention_cost = model.response.cost_usd
-    first = lambda col: float(crises[col].min()) if crises[col].notna().any() else float("nan")  # noqa: E731
+    first = lambda x: float(np.nanmin(x)) if x.size and not np.isnan(x).all() else float("nan")  # noqa: E731
     return {
-        **score_warnings(model.warning.table.column("party"),
-                         model.warning.table.column("warning_week"),
-                         model.warning.table.column("closed_week"), model.level_history,
-                         model.weeks, p.warning.score_horizon_weeks),
-        "crises_answered": int(len(answered)),
-        "first_warning_week": first("warning_week"),
-        "first_action_week": first("first_action_week"),
-        "warning_to_action_weeks": (float(answered.warning_to_action_weeks.mean())
-                                    if len(answered) else float("nan")),
+        **score_warnings(table.column("party"), warning_week, table.column("closed_week"),
+                         model.level_history, model.weeks, p.warning.score_horizon_weeks),
+        "crises_answered": int(answered.sum()),
+        "first_warning_week": first(warning_week),
+        "first_action_week": first(action_week),
+        # sum / count, as pandas' mean of these columns (model.crises) computes it
+        "warning_to_action_weeks": float(gap.sum() / gap.size) if gap.size else float("nan"),
         "actions": int(kinds.get("action", 0)),
         "consent_refusals": int(kinds.get("consent_refused", 0)),
         "deployments": int(kinds.get("deployment", 0)),

@@ -14,10 +14,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import pytest
+
 from sim import ConflictModel, compose
 from sim.dynamics import Level
 from sim.params import ShockParams
 from sim.shocks import ShockCalendar
+from tests.test_fingerprint import CASES
 
 
 @settings(max_examples=60, deadline=None)
@@ -99,3 +102,41 @@ def test_relapses_are_violence_onsets_of_parties_with_an_agreement():
                      for i in np.flatnonzero(onset & model.response.agreed)]
     ev = model.events[model.events.kind == "relapse"]
     assert expected and list(zip(ev.week, ev.party)) == expected
+
+
+def outcomes_from_frames(model) -> dict:
+    """The spell and crisis outcomes by their definitions, on the DataFrames
+    (``metrics.episodes``, ``model.crises``); ``metrics.outcomes`` uses the arrays."""
+    from sim import metrics
+
+    spells = metrics.episodes(model.level_history, model.weeks)
+    started, ended = spells[spells.start_week > 0], spells[spells.ended]
+    crises = model.crises
+    answered = crises.dropna(subset=["first_action_week"])
+    first = lambda col: float(crises[col].min()) if crises[col].notna().any() else math.nan  # noqa: E731
+    return {
+        "violence_episodes": len(started),
+        "violence_recurrences": int((started.number > 1).sum()),
+        "episodes_ended": len(ended),
+        "median_episode_weeks": float(ended.weeks.median()) if len(ended) else math.nan,
+        "crises_answered": len(answered),
+        "first_warning_week": first("warning_week"),
+        "first_action_week": first("first_action_week"),
+        "warning_to_action_weeks": (float(answered.warning_to_action_weeks.mean())
+                                    if len(answered) else math.nan),
+    }
+
+
+@pytest.mark.parametrize("name", [n for n in CASES if "_parties" not in n])
+def test_outcomes_from_arrays_equal_their_dataframe_definitions(name):
+    from sim import metrics
+
+    model = ConflictModel(compose(CASES[name])).run()
+    fast, expected = metrics.outcomes(model), outcomes_from_frames(model)
+    for key, value in expected.items():
+        assert fast[key] == value or (math.isnan(fast[key]) and math.isnan(value)), key
+    if name == "policy=none":   # not vacuous: recurrences, and spells still on at the end
+        assert 0 < expected["violence_recurrences"]
+        assert 0 < expected["episodes_ended"] < expected["violence_episodes"]
+    if name == "policy=graduated":
+        assert expected["crises_answered"] > 0
