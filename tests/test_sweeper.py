@@ -38,3 +38,14 @@ def test_everything_else_is_delegated_and_pickles_without_held_configs():
     copy = pickle.loads(pickle.dumps(loader))      # what joblib's workers receive
     assert copy.held == {} and loader.held
     assert copy.load_sweep_config("master", ["a=1"])["call"] == 2
+
+
+def test_at_most_limit_configurations_are_held():
+    inner = CountingLoader()
+    loader = ComposedOnceLoader(inner, limit=2)
+    for k in range(5):
+        loader.compose("master", [f"seed={k}"])
+    assert list(loader.held) == [("seed=0",), ("seed=1",)]
+    for k in range(5):
+        assert loader.load_sweep_config("master", [f"seed={k}"])["job"] == [f"seed={k}"]
+    assert len(inner.calls) == 5 + 3        # the three not held are composed again

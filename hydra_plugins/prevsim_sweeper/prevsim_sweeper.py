@@ -3,7 +3,7 @@
 Hydra's :class:`BasicSweeper` composes every job's configuration twice: once to check
 the batch (``validate_batch_is_legal``) and again in the launcher, and PrevSim composed
 it a third time to validate the parameters before anything is written. A composition
-costs ~80 ms (OmegaConf merges of the whole schema), so a 6-job sweep spent over a
+costs 60-80 ms (OmegaConf merges of the whole schema), so a 6-job sweep spent over a
 second on it. This sweeper composes each job once, in :meth:`setup`, exactly as the
 launcher would (``load_sweep_config`` on the same master config), validates the
 parameters, and hands each composed configuration to the launcher, which would otherwise
@@ -23,23 +23,31 @@ from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, open_dict, read_write
 
 
+#: Composed job configurations held for the launcher at most (about 0.2 MB each).
+HOLD_LIMIT = 64
+
+
 class ComposedOnceLoader:
     """A config loader that returns a job's already composed configuration, once.
 
     It delegates everything else to Hydra's loader. Held configurations are handed out
     (not copied: the launcher changes the one it gets) and forgotten; a job not held, or
-    asked for a second time, is composed as usual. Pickled (joblib's workers) without
-    them, so each worker composes its own jobs as before.
+    asked for a second time, is composed as usual. At most ``limit`` are held (one is
+    about 0.2 MB; a sensitivity sweep can have thousands of jobs): later jobs are
+    composed again by the launcher, as with the basic sweeper. Pickled (joblib's
+    workers) without them, so each worker composes its own jobs as before.
     """
 
-    def __init__(self, loader: Any) -> None:
+    def __init__(self, loader: Any, limit: int = HOLD_LIMIT) -> None:
         self.loader = loader
+        self.limit = limit
         self.held: dict[tuple[str, ...], DictConfig] = {}
 
     def compose(self, master: DictConfig, overrides: Sequence[str]) -> DictConfig:
-        """Compose one job as the launcher would, and hold it for the launcher."""
+        """Compose one job as the launcher would; hold it for the launcher if there is room."""
         cfg = self.loader.load_sweep_config(master, list(overrides))
-        self.held[tuple(overrides)] = cfg
+        if len(self.held) < self.limit:
+            self.held[tuple(overrides)] = cfg
         return cfg
 
     def load_sweep_config(self, master: DictConfig, overrides: list[str]) -> DictConfig:
@@ -47,12 +55,12 @@ class ComposedOnceLoader:
         return cfg if cfg is not None else self.loader.load_sweep_config(master, overrides)
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("loader", "held"):  # not yet set (unpickling)
+        if name in ("loader", "held", "limit"):  # not yet set (unpickling)
             raise AttributeError(name)
         return getattr(self.loader, name)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"loader": self.loader, "held": {}}
+        return {"loader": self.loader, "limit": self.limit, "held": {}}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -76,12 +84,13 @@ class PrevSimSweeper(BasicSweeper):
         loader = ComposedOnceLoader(hydra_context.config_loader)
         context = HydraContext(config_loader=loader, callbacks=hydra_context.callbacks)
         super().setup(hydra_context=context, task_function=task_function, config=config)
-        validate_jobs(sweep_job_overrides(config), lambda overrides: task_config(
-            loader.compose(config, overrides)), config.hydra.sweep.dir)
+        jobs = sweep_job_overrides(config)
+        validate_jobs(jobs, lambda overrides: task_config(loader.compose(config, overrides)),
+                      config.hydra.sweep.dir)
+        self.validated = {tuple(job) for job in jobs}
 
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
-        """Jobs composed in :meth:`setup` are legal; anything else is checked by Hydra."""
-        held = self.hydra_context.config_loader.held
-        rest = [job for job in batch if tuple(job) not in held]
+        """Jobs validated in :meth:`setup` are legal; anything else is checked by Hydra."""
+        rest = [job for job in batch if tuple(job) not in self.validated]
         if rest:
             super().validate_batch_is_legal(rest)
