@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pickle
 
-from hydra_plugins.prevsim_sweeper.prevsim_sweeper import ComposedOnceLoader
+from hydra.core.plugins import Plugins
+
+# Hydra's plugin scan re-executes every module under hydra_plugins, even one already
+# imported, so its classes are redefined. Scan first (once per process), then import:
+# otherwise, when the scan comes later, pickle finds a different class under the name.
+Plugins.instance()
+from hydra_plugins.prevsim_sweeper.prevsim_sweeper import ComposedOnceLoader  # noqa: E402
 
 
 class CountingLoader:
