@@ -296,7 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     blank = f"{'':>7} {'':>8} {'':>6}"
     print(f"{'python -m sim.report <sweep_dir> alone':<42} {best['report']:>7.1f} {blank}   "
           f"{fmt_times(times['report'])}")
-    print(f"{'python -c \'import sim\' (start-up)':<42} {best['startup']:>7.2f} {blank}   "
+    label = "python -c 'import sim' (start-up)"
+    print(f"{label:<42} {best['startup']:>7.2f} {blank}   "
           f"{' '.join(f'{v:.2f}' for v in times['startup'])}")
     print(f"{'CPU task, 1 process x 2 (serial)':<42} {best['cpu1']:>7.2f} {blank}   "
           f"{' '.join(f'{v:.2f}' for v in times['cpu1'])}")
