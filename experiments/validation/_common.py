@@ -37,6 +37,20 @@ def parser(name: str, doc: str | None, seeds: int) -> argparse.ArgumentParser:
     return ap
 
 
+def add_overrides(ap: argparse.ArgumentParser) -> None:
+    """``--set KEY=VALUE ...``: Hydra overrides on top of the default scenario with no
+    response (:func:`base_params`)."""
+    ap.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
+                    help="Hydra overrides for sim.compose (default scenario, policy none)")
+
+
+def base_params(args: argparse.Namespace):
+    """The default scenario with ``policy=none``, plus ``--set``'s overrides."""
+    import sim
+
+    return sim.compose(["policy=none", *args.set])
+
+
 def check_seeds(args: argparse.Namespace, minimum: int = 1) -> list[int]:
     if args.seeds < minimum:
         sys.exit(f"--seeds must be at least {minimum}")

@@ -222,14 +222,13 @@ REFERENCES = {
 
 def main(argv: list[str] | None = None) -> int:
     ap = _common.parser(NAME, __doc__, seeds=200)
-    ap.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
-                    help="Hydra overrides for sim.compose (default scenario, policy none)")
+    _common.add_overrides(ap)
     ap.add_argument("--resamples", type=int, default=RESAMPLES,
                     help="bootstrap resamples over runs")
     args = ap.parse_args(argv)
     seeds = _common.check_seeds(args)
     clock = _common.Clock()
-    params = sim.compose(["policy=none", *args.set])
+    params = _common.base_params(args)
     rows, all_spells = [], []
     for seed in seeds:
         c, spells = run_counts(params, seed)

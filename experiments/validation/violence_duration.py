@@ -202,14 +202,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = _common.parser(NAME, __doc__, seeds=200)
     ap.add_argument("--long-seeds", type=int, default=50,
                     help=f"runs with a {LONG_HORIZON}-week horizon (0: skip the check)")
-    ap.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
-                    help="Hydra overrides for sim.compose (default scenario, policy none)")
+    _common.add_overrides(ap)
     ap.add_argument("--resamples", type=int, default=RESAMPLES,
                     help="bootstrap resamples over runs for the Weibull shape")
     args = ap.parse_args(argv)
     seeds = _common.check_seeds(args)
     clock = _common.Clock()
-    params = sim.compose(["policy=none", *args.set])
+    params = _common.base_params(args)
     horizon = params.horizon_weeks
     spells = collect(params, seeds, horizon)
     if args.long_seeds > 0:
