@@ -103,6 +103,8 @@ def _bounds(f: dataclasses.Field, value) -> str:
     meta = f.metadata
     if meta.get("choices") is not None:
         return "one of " + ", ".join(f"`{c}`" for c in meta["choices"])
+    if meta.get("name"):
+        return "a name: 1-64 letters, digits, `.`, `_`, `-`, starting with a letter or digit"
     if f.type in (bool, "bool") or isinstance(value, bool):
         return "`true` / `false`"
     lo = ("[", meta["ge"]) if meta.get("ge") is not None else (

@@ -3,21 +3,30 @@
 The only module besides ``sim.cli`` that imports Hydra. It registers the parameter
 dataclasses of ``sim.params`` as Hydra's schema, so misspelt keys and wrongly typed values
 in YAML or on the command line are rejected at composition, and turns a composed config
-into validated :class:`~sim.params.Params`.
+into validated :class:`~sim.params.Params` through :func:`sim.params.validate`, the one
+validation path of the CLI, the API and the dashboard.
+
+Two things OmegaConf alone would let through are caught here: it reads ``2``, ``'no'``
+or ``'1'`` as a boolean (so the schema types booleans as ``Any`` and
+:func:`sim.params.validate` accepts only ``true``/``false``), and ``+key=value`` adds
+keys the schema does not have (:func:`sim.params.from_mapping` refuses them).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from sim.params import Params, param, validate
+from sim.params import (ParameterError, Params, check_fields, from_mapping, iter_fields,
+                        param, validate, with_overrides)
 
 SCHEMA_NAME = "prevsim_schema"
 
@@ -32,15 +41,20 @@ def config_dir() -> Path:
 class StudyParams:
     """A sweep's study: replications and seeds of every job (``configs/experiment/``)."""
 
-    name: str = param("sweep", help="Experiment name; sweeps write to results/<name>/.")
+    name: str = param("sweep", help="Experiment name; sweeps write to results/<name>/.",
+                      name=True)
     question: str = param("", help="The question the experiment answers (for its report).")
     replications: int = param(50, help="Seeded runs per sweep job, run in-process.",
                               unit="runs", ge=1, le=1_000_000)
     root_seed: int = param(2011, help="Seeds of the replications are drawn from it: the "
                            "same seeds for every job of a sweep (common random numbers).",
-                           ge=0)
+                           ge=0, le=2**63 - 1)
     sweep_name: str = param("${now:%Y-%m-%d_%H-%M-%S}", help="Folder of the sweep under "
-                            "results/<name>/; re-run with the same sweep_name to resume.")
+                            "results/<name>/; re-run with the same sweep_name to resume.",
+                            name=True)
+    wait_for_lock: bool = param(False, help="If another process is running a sweep in the "
+                                "same folder: wait for it to finish (true) or stop at once "
+                                "with exit code 4 (false).")
     progress: bool = param(True, help="Show a progress bar over replications.")
     objective: str = param("total_cost_usd", help="Policy search: the outcome to minimise "
                            "(a key of sim.metrics.outcomes).")
@@ -65,10 +79,10 @@ class SensitivityParams:
     samples: int = param(16, help="Base sample size N: Morris trajectories, or Sobol "
                          "N·(2D+2) points.", unit="samples", ge=2, le=100_000)
     design_seed: int = param(7, help="Seed of the sample design (every job regenerates "
-                             "the same design from it).", ge=0)
+                             "the same design from it).", ge=0, le=2**32 - 1)
     chunks: int = param(4, help="Jobs the design is split into (sweep over chunk).",
                         unit="jobs", ge=1, le=10_000)
-    chunk: int = param(0, help="This job's chunk (0 … chunks − 1).", ge=0)
+    chunk: int = param(0, help="This job's chunk (0 … chunks − 1).", ge=0, le=9_999)
     outcome: str = param("violence_party_weeks", help="Outcome whose sensitivity is "
                          "analysed (a key of sim.metrics.outcomes).")
     uncertainties: Dict[str, List[float]] = param(
@@ -90,28 +104,107 @@ class AppConfig(Params):
     sensitivity: SensitivityParams = field(default_factory=SensitivityParams)
 
 
+@functools.cache
+def schema_class(cls: type) -> type:
+    """``cls`` as Hydra's schema sees it: the same fields and defaults, but booleans typed
+    ``Any``, so that OmegaConf keeps a value as written (``2``, ``'no'``) for
+    :func:`sim.params.validate` to refuse, instead of converting it to true or false.
+    Nested groups and lists of groups get the same treatment."""
+    hints = typing.get_type_hints(cls)
+    fields = []
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        item = typing.get_args(hint)[0] if typing.get_origin(hint) is list else None
+        if hint is bool:
+            hint = Any
+        elif dataclasses.is_dataclass(hint):
+            hint = schema_class(hint)
+        elif item is not None and dataclasses.is_dataclass(item):
+            hint = List[schema_class(item)]
+        if dataclasses.is_dataclass(hints[f.name]):
+            spec = field(default_factory=hint)
+        elif f.default_factory is not dataclasses.MISSING:
+            spec = field(default_factory=f.default_factory)
+        else:
+            spec = field(default=f.default)
+        fields.append((f.name, hint, spec))
+    return dataclasses.make_dataclass(cls.__name__, fields)
+
+
 def register() -> None:
     """Register the schema in Hydra's ConfigStore (idempotent; once, as it costs ~20 ms)."""
     store = ConfigStore.instance()
     if f"{SCHEMA_NAME}.yaml" not in store.repo:
-        store.store(name=SCHEMA_NAME, node=AppConfig)
+        store.store(name=SCHEMA_NAME, node=schema_class(AppConfig))
+
+
+def validate_app(app: AppConfig) -> AppConfig:
+    """:func:`sim.params.validate` and what a study adds: the outcomes it names, the
+    sensitivity design (ranges inside their fields' bounds, low < high, valid at both
+    ends) and its chunk. Everything is checked before a sweep writes anything."""
+    problems = check_fields(app)
+    if not problems:
+        try:
+            validate(app)
+        except ParameterError as exc:
+            problems += exc.problems
+        problems += _study_problems(app)
+    if problems:
+        raise ParameterError(problems)
+    return app
+
+
+def _study_problems(app: AppConfig) -> list[tuple[str, Any, str]]:
+    from sim.metrics import OUTCOME_KEYS
+
+    problems = []
+    outcomes = "an outcome of sim.metrics.outcomes: " + ", ".join(OUTCOME_KEYS)
+    for name, value in (("study.objective", app.study.objective),
+                        ("sensitivity.outcome", app.sensitivity.outcome)):
+        if value not in OUTCOME_KEYS:
+            problems.append((name, value, outcomes))
+    s = app.sensitivity
+    if s.chunk >= s.chunks:
+        problems.append(("sensitivity.chunk", s.chunk,
+                         f"below sensitivity.chunks = {s.chunks} (chunks are numbered from 0)"))
+    fields = {name: (f, value) for name, f, value in iter_fields(Params())}
+    base = to_params(app)
+    for name, bounds in s.uncertainties.items():
+        where = f"sensitivity.uncertainties.{name}"
+        if name not in fields or isinstance(fields[name][1], bool) or not isinstance(
+                fields[name][1], (int, float)):
+            problems.append((where, bounds, "a numeric parameter of sim.params (dotted "
+                             "name, e.g. dynamics.reaction)"))
+            continue
+        if len(bounds) != 2 or not bounds[0] < bounds[1]:
+            problems.append((where, bounds, "[low, high] with low < high"))
+            continue
+        integer = isinstance(fields[name][1], int)
+        for end in bounds:
+            value = int(round(end)) if integer else end
+            try:  # the field's own bounds and every cross-field rule, at each end
+                validate(with_overrides(base, {name.replace(".", "__"): value}))
+            except ParameterError as exc:
+                problems += [(f"{where} (at {end:g})", v, rule) for _, v, rule in exc.problems]
+    return problems
 
 
 def to_app_config(cfg: DictConfig) -> AppConfig:
     """A composed Hydra config as a validated :class:`AppConfig`."""
-    obj = OmegaConf.to_object(cfg)
-    validate(obj)
-    return obj
+    data = OmegaConf.to_container(cfg, resolve=True)
+    return validate_app(from_mapping(AppConfig, data))
 
 
 def params_from_dict(config: dict) -> Params:
     """Validated :class:`Params` from a resolved configuration saved in a manifest."""
-    data = {k: v for k, v in config.items() if k in {f.name for f in dataclasses.fields(AppConfig)}}
-    return to_params(OmegaConf.merge(OmegaConf.structured(AppConfig), data))
+    known = {f.name for f in dataclasses.fields(AppConfig)}
+    data = {k: v for k, v in config.items() if k in known}
+    return to_params(validate_app(from_mapping(AppConfig, data)))
 
 
 def to_params(cfg: DictConfig | AppConfig) -> Params:
-    """The plain :class:`Params` part of a composed config, validated."""
+    """The plain :class:`Params` part of a composed config, validated (an
+    :class:`AppConfig` comes from :func:`to_app_config`: validated already)."""
     app = cfg if isinstance(cfg, AppConfig) else to_app_config(cfg)
     return Params(**{f.name: getattr(app, f.name) for f in dataclasses.fields(Params)})
 

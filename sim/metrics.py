@@ -18,7 +18,21 @@ from sim.warning import score_warnings
 if TYPE_CHECKING:
     from sim.model import ConflictModel
 
-__all__ = ["episodes", "outcomes", "timeseries"]
+__all__ = ["OUTCOME_KEYS", "episodes", "outcomes", "timeseries"]
+
+#: The keys of :func:`outcomes`, in order (what ``study.objective`` and
+#: ``sensitivity.outcome`` may name; a test checks it equals a run's keys).
+OUTCOME_KEYS = (
+    "armed_conflict", "parties_in_violence", "violence_party_weeks",
+    "armed_conflict_party_weeks", "peak_level", "weeks_to_first_violence",
+    "violence_episodes", "violence_recurrences", "episodes_ended", "median_episode_weeks",
+    "violence_share_past_war", "violence_share_no_past_war", "mean_hostility_final",
+    "coups", "elections", "warnings", "warnings_hit", "warnings_late",
+    "warnings_false_alarm", "violence_missed", "crises_answered", "first_warning_week",
+    "first_action_week", "warning_to_action_weeks", "actions", "consent_refusals",
+    "deployments", "agreements", "mediation_failures", "relapses",
+    "intervention_cost_usd", "conflict_cost_usd", "total_cost_usd",
+)
 
 
 def _spells(levels: np.ndarray, weeks: np.ndarray, at_least: int = Level.VIOLENCE

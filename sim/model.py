@@ -20,7 +20,8 @@ from sim.agents import Body, InternationalBody, Mediator, Party, RegionalBody
 from sim.dynamics import Level
 from sim.events import EventKind, EventLog
 from sim.network import build_network, weight_matrix
-from sim.params import ParameterError, Params, validate, with_overrides
+from sim.params import (ParameterError, Params, memory_problems, validate,
+                        with_overrides)
 from sim.policies.response import ResponseSystem
 from sim.rng import Streams
 from sim.shocks import ShockCalendar
@@ -106,6 +107,12 @@ class ConflictModel(mesa.Model):
         self.n_steps = params.n_steps
 
         self.network: nx.Graph = build_network(params.network, self.streams["network"])
+        if params.network.kind == "file":  # its size is known only now
+            problems = memory_problems(
+                params, self.network.number_of_nodes(), self.network.number_of_edges(),
+                len(set(nx.get_node_attributes(self.network, "region").values())))
+            if problems:
+                raise ParameterError(problems)
         self.party_ids: list = list(self.network.nodes)
         self.adjacency = weight_matrix(self.network, self.party_ids, params.network.normalise)
         self._row_norm = np.sqrt(np.asarray(self.adjacency.multiply(self.adjacency)
@@ -149,8 +156,9 @@ class ConflictModel(mesa.Model):
                      self.streams["initial_state"].spawn(5)))
         restraint = np.maximum(dyn.restraint_mean + dyn.restraint_sd
                                * g["restraint"].standard_normal(n), 0.1 * dyn.restraint_mean)
-        if dyn.grievance_cv > 0:
-            shape = 1.0 / dyn.grievance_cv**2
+        cv2 = dyn.grievance_cv**2
+        shape = 1.0 / cv2 if cv2 > 0 else math.inf
+        if math.isfinite(shape):  # below cv ≈ 1e-154 the shape overflows: no spread
             grievance = dyn.grievance_mean / shape * g["grievance"].standard_gamma(shape, n)
         else:
             grievance = np.full(n, dyn.grievance_mean)

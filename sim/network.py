@@ -14,6 +14,7 @@ Conventions:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections.abc import Hashable, Sequence
@@ -23,19 +24,25 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from sim.params import NetworkParams
+from sim.params import (MAX_HOSTILITY, MAX_WEIGHT, DynamicsParams, NetworkParams,
+                        from_bounds)
 
 log = logging.getLogger(__name__)
 
-#: Node attributes a network file may carry, with the rule their values must satisfy.
+_DYN = {f.name: f for f in dataclasses.fields(DynamicsParams)}
+
+#: Node attributes a network file may carry, with the rule their values must satisfy:
+#: finite, and inside the range of the parameter they stand in for.
 NODE_ATTRIBUTES: dict[str, tuple[str, object]] = {
     "region": ("any label (mapped to region codes 0..R-1)", None),
-    "grievance": ("a number >= 0", lambda v: v >= 0),
-    "restraint": ("a number > 0", lambda v: v > 0),
-    "hostility": ("a number >= 0", lambda v: v >= 0),
-    "will_to_settle": ("a number in [0, 1]", lambda v: 0 <= v <= 1),
+    "grievance": from_bounds(_DYN["grievance_mean"]),
+    "restraint": from_bounds(_DYN["restraint_mean"]),
+    "hostility": (f"a finite number in [0, {MAX_HOSTILITY:g}]",
+                  lambda v: 0 <= v <= MAX_HOSTILITY),
+    "will_to_settle": from_bounds(_DYN["will_to_settle_mean"]),
     "past_war": ("true/false or 0/1", lambda v: v in (0, 1)),
 }
+WEIGHT_RULE = f"a finite number in [0, {MAX_WEIGHT:g}]"
 
 
 class NetworkError(ValueError):
@@ -56,6 +63,9 @@ def build_network(p: NetworkParams, rng: np.random.Generator) -> nx.Graph:
         probs = [[_tie_probability(p, sizes, i, j) for j in range(len(sizes))]
                  for i in range(len(sizes))]
         if n <= SPARSE_BLOCK_MODEL_FROM:
+            # networkx skips ahead by log(u)/log(1 - p), a division by zero once 1 - p
+            # rounds to 1: such probabilities give under 1e-5 expected ties here
+            probs = [[q if q >= MIN_TIE_PROBABILITY else 0.0 for q in row] for row in probs]
             graph = nx.stochastic_block_model(sizes, probs, seed=_nx_seed(rng))
             regions = {v: graph.nodes[v]["block"] for v in graph}
             for v in graph:
@@ -85,6 +95,8 @@ def build_network(p: NetworkParams, rng: np.random.Generator) -> nx.Graph:
 #: took 49 s at 100,000 parties. Below it networkx's is kept so that the default
 #: scenario's seeded networks (and every figure documented for them) stay as they are.
 SPARSE_BLOCK_MODEL_FROM = 5000
+#: Tie probabilities below this are 0 in networkx's block model (see build_network).
+MIN_TIE_PROBABILITY = 1e-12
 
 
 def sparse_block_model(sizes: list[int], probs: list[list[float]],
@@ -155,43 +167,65 @@ def load_network(path: str | Path | None, file_format: str = "auto") -> nx.Graph
         try:
             graph = nx.read_graphml(path)
         except Exception as exc:  # networkx raises several kinds for malformed XML
-            raise NetworkError(f"network.path = {str(path)!r}: not readable as GraphML "
-                               f"({exc})") from exc
+            # the position only: an error text can quote the file (never echoed)
+            where = (f" at line {exc.position[0]}, column {exc.position[1]}"
+                     if getattr(exc, "position", None) else "")
+            raise NetworkError(f"network.path = {str(path)!r}: not readable as GraphML"
+                               f"{where} ({type(exc).__name__})") from None
     elif fmt == "edgelist":
         graph = _read_edgelist(path)
     else:
         raise NetworkError(f"network.file_format = {file_format!r}: one of auto, graphml, "
                            "edgelist")
     if isinstance(graph, (nx.MultiGraph, nx.MultiDiGraph)):
-        raise NetworkError(f"network.path = {str(path)!r}: parallel edges are not allowed "
-                           "(merge them into one weighted edge)")
+        raise NetworkError(f"network.path = {str(path)!r}: a tie between the same two "
+                           "parties appears twice (parallel edges are not allowed: merge "
+                           "them into one weighted edge)")
     graph.graph["kind"] = "file"
     graph.graph["source"] = str(path)
-    return validate_graph(_complete_from_file(graph, path))
+    return validate_graph(_complete_from_file(graph, path), source=path)
 
 
 def _read_edgelist(path: Path) -> nx.Graph:
+    """An edge list as an undirected graph. Errors name the line and the field, never
+    the text of the file."""
     graph = nx.Graph()
-    with path.open(encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, start=1):
+    first_line: dict[frozenset, int] = {}
+    with path.open("rb") as fh:
+        for lineno, raw_bytes in enumerate(fh, start=1):
+            try:
+                raw = raw_bytes.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise NetworkError(f"{path}:{lineno}: not UTF-8 text (undecodable byte at "
+                                   f"column {exc.start + 1}); save the file as UTF-8"
+                                   ) from None
             line = raw.split("#", 1)[0].strip()
             if not line:
                 continue
             parts = line.split()
             if len(parts) not in (1, 2, 3):
-                raise NetworkError(f"{path}:{lineno}: expected 'source target [weight]', "
-                                   f"got {raw.strip()!r}")
+                raise NetworkError(f"{path}:{lineno}: expected 'source target [weight]' "
+                                   f"(1 to 3 fields), found {len(parts)} fields")
             if len(parts) == 1:  # an isolated party
                 graph.add_node(parts[0])
                 continue
             u, v = parts[:2]
+            pair = frozenset((u, v))
+            if pair in first_line:
+                raise NetworkError(f"{path}:{lineno}: a second tie between the same two "
+                                   f"parties (the first is on line {first_line[pair]}); "
+                                   "merge them into one weighted edge")
+            first_line[pair] = lineno
             attrs = {}
             if len(parts) == 3:
                 try:
                     attrs["weight"] = float(parts[2])
                 except ValueError:
-                    raise NetworkError(f"{path}:{lineno}: weight {parts[2]!r} is not a "
-                                       "number") from None
+                    raise NetworkError(f"{path}:{lineno}: the weight (third field) is not "
+                                       "a number") from None
+                if not (math.isfinite(attrs["weight"]) and 0 <= attrs["weight"] <= MAX_WEIGHT):
+                    raise NetworkError(f"{path}:{lineno}: the weight (third field) must be "
+                                       f"{WEIGHT_RULE}")
             graph.add_edge(u, v, **attrs)
     return graph
 
@@ -201,20 +235,23 @@ def _complete_from_file(graph: nx.Graph, path: Path) -> nx.Graph:
     edges = list(graph.edges(data=True))
     weighted = [e for e in edges if "weight" in e[2]]
     if weighted and len(weighted) < len(edges):
-        missing = [(u, v) for u, v, d in edges if "weight" not in d][:5]
+        missing = [f"#{k}" for k, (_, _, d) in enumerate(edges, start=1)
+                   if "weight" not in d][:5]
         raise NetworkError(f"network.path = {str(path)!r}: edge attribute 'weight' is on "
-                           f"{len(weighted)} of {len(edges)} edges; missing on e.g. "
-                           f"{missing}. Give every edge a weight or none (then all are 1).")
+                           f"{len(weighted)} of {len(edges)} edges; missing on edge "
+                           f"{', '.join(missing)} (in file order). Give every edge a weight "
+                           "or none (then all are 1).")
     if not weighted:
         nx.set_edge_attributes(graph, 1.0, "weight")
         log.info("network file %s has no edge weights: all set to 1", path)
     for attr in NODE_ATTRIBUTES:
         having = [v for v, d in graph.nodes(data=True) if attr in d]
         if having and len(having) < graph.number_of_nodes():
-            missing = [v for v, d in graph.nodes(data=True) if attr not in d][:5]
+            missing = [f"#{k}" for k, (_, d) in enumerate(graph.nodes(data=True), start=1)
+                       if attr not in d][:5]
             raise NetworkError(f"network.path = {str(path)!r}: node attribute {attr!r} is "
                                f"on {len(having)} of {graph.number_of_nodes()} nodes; "
-                               f"missing on e.g. {missing}")
+                               f"missing on node {', '.join(missing)} (in file order)")
     labels = nx.get_node_attributes(graph, "region")
     if labels:
         codes = {label: k for k, label in enumerate(sorted(set(labels.values()), key=str))}
@@ -228,37 +265,45 @@ def _complete_from_file(graph: nx.Graph, path: Path) -> nx.Graph:
     return graph
 
 
-def validate_graph(graph: nx.Graph) -> nx.Graph:
-    """Raise :class:`NetworkError` unless ``graph`` is usable; return it otherwise."""
+def validate_graph(graph: nx.Graph, source: Path | None = None) -> nx.Graph:
+    """Raise :class:`NetworkError` unless ``graph`` is usable; return it otherwise.
+
+    For a graph read from a file (``source``), nodes and edges are named by their place
+    in the file ("node #3") and values are not quoted: an error never echoes the file's
+    contents (it may be a file the user should not see, behind a link)."""
+    where = f"network.path = {str(source)!r}: " if source is not None else ""
+    nodes = {v: (f"node #{k}" if source is not None else f"node {v!r}")
+             for k, v in enumerate(graph, start=1)}
     if graph.number_of_nodes() == 0:
-        raise NetworkError("the network is empty: it has no parties")
-    loops = list(nx.nodes_with_selfloops(graph))
+        raise NetworkError(f"{where}the network is empty: it has no parties")
+    loops = [nodes[v] for v in nx.nodes_with_selfloops(graph)]
     if loops:
-        raise NetworkError(f"the network has self loops at {loops[:5]} (a party cannot "
-                           "react to itself through W; remove these edges)")
-    for u, v, d in graph.edges(data=True):
+        raise NetworkError(f"{where}the network has self loops at {', '.join(loops[:5])} (a "
+                           "party cannot react to itself through W; remove these edges)")
+    for k, (u, v, d) in enumerate(graph.edges(data=True), start=1):
+        name = f"edge #{k}" if source is not None else f"edge ({u!r}, {v!r})"
         w = d.get("weight")
         if w is None:
-            raise NetworkError(f"edge ({u!r}, {v!r}) has no 'weight' attribute")
+            raise NetworkError(f"{where}{name} has no 'weight' attribute")
         try:
-            w = float(w)
+            ok = math.isfinite(float(w)) and 0 <= float(w) <= MAX_WEIGHT
         except (TypeError, ValueError):
-            raise NetworkError(f"edge ({u!r}, {v!r}): weight {w!r} is not a number") from None
-        if not math.isfinite(w) or w < 0:
-            raise NetworkError(f"edge ({u!r}, {v!r}): weight {w!r}; weights must be finite "
-                               "and >= 0")
+            ok = False
+        if not ok:
+            raise NetworkError(f"{where}{name}: the weight must be {WEIGHT_RULE}")
     for v, d in graph.nodes(data=True):
         if "region" not in d:
-            raise NetworkError(f"node {v!r} has no 'region' attribute")
+            raise NetworkError(f"{where}{nodes[v]} has no 'region' attribute")
         for attr, (allowed, rule) in NODE_ATTRIBUTES.items():
             if rule is None or attr not in d:
                 continue
             try:
-                ok = rule(float(d[attr]))
+                value = float(d[attr])
+                ok = math.isfinite(value) and rule(value)
             except (TypeError, ValueError):
                 ok = False
             if not ok:
-                raise NetworkError(f"node {v!r}: {attr} = {d[attr]!r}; must be {allowed}")
+                raise NetworkError(f"{where}{nodes[v]}: attribute {attr!r} must be {allowed}")
     return graph
 
 
@@ -273,7 +318,8 @@ def weight_matrix(graph: nx.Graph, order: Sequence[Hashable], normalise: str) ->
     raw.eliminate_zeros()
     if normalise == "row":
         sums = np.asarray(raw.sum(axis=1)).ravel()
-        inv = np.divide(1.0, sums, out=np.zeros_like(sums), where=sums > 0)
+        with np.errstate(over="ignore"):  # an infinite inverse is refused below
+            inv = np.divide(1.0, sums, out=np.zeros_like(sums), where=sums > 0)
         W = sp.csr_array(sp.diags_array(inv) @ raw)
     elif normalise == "spectral":
         rho = spectral_radius(raw)
@@ -282,6 +328,10 @@ def weight_matrix(graph: nx.Graph, order: Sequence[Hashable], normalise: str) ->
         W = raw
     else:
         raise NetworkError(f"network.normalise = {normalise!r}: one of row, spectral, none")
+    if not np.isfinite(W.data).all():  # e.g. subnormal weights, whose inverse overflows
+        raise NetworkError(f"network.normalise = {normalise!r}: the normalised tie weights "
+                           "are not all finite (weights too small to divide by); rescale "
+                           "the weights or use network.normalise=none")
     if W.nnz < np.iinfo(np.int32).max and W.shape[0] < np.iinfo(np.int32).max:
         W = sp.csr_array((W.data, W.indices.astype(np.int32), W.indptr.astype(np.int32)),
                          shape=W.shape)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -114,16 +116,21 @@ def test_load_edgelist_with_and_without_weights(tmp_path):
 
 @pytest.mark.parametrize("text,fragment", [
     ("a a 1\n", "self loops"),
-    ("a b -1\n", "weights must be finite and >= 0"),
-    ("a b x\n", "is not a number"),
-    ("a b 1 2\n", "expected 'source target [weight]'"),
+    ("a b -1\n", ":1: the weight (third field) must be a finite number in [0, 1e+06]"),
+    ("a b 1e308\n", ":1: the weight (third field) must be a finite number in [0, 1e+06]"),
+    ("a b inf\n", ":1: the weight (third field) must be a finite number"),
+    ("a b x\n", ":1: the weight (third field) is not a number"),
+    ("a b 1 2\n", ":1: expected 'source target [weight]' (1 to 3 fields), found 4"),
+    ("a b 1\nc d 2\nb a 3\n", ":3: a second tie between the same two parties (the first "
+     "is on line 1)"),
+    ("a b\na b\n", ":2: a second tie"),
     ("a b 1\nb c\n", "'weight' is on 1 of 2 edges"),
     ("# nothing\n", "empty"),
 ])
 def test_malformed_edgelists_are_named(tmp_path, text, fragment):
     f = tmp_path / "bad.txt"
     f.write_text(text)
-    with pytest.raises(NetworkError, match=fragment.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(NetworkError, match=re.escape(fragment)):
         load_network(f)
 
 
@@ -195,3 +202,103 @@ def test_sparse_block_model_pairs_are_distinct_and_ordered():
 
     g = sparse_block_model([60], [[1.0]], np.random.default_rng(0))  # every pair tied
     assert g.number_of_edges() == 60 * 59 // 2
+
+
+def test_edge_list_that_is_not_utf8_is_named(tmp_path):
+    f = tmp_path / "latin1.txt"
+    f.write_bytes("a b 1\nb caf\xe9 2\n".encode("latin-1"))
+    with pytest.raises(NetworkError, match=r"latin1.txt:2: not UTF-8 text \(undecodable "
+                       r"byte at column 6\)"):
+        load_network(f)
+
+
+SECRET = "s3cr3t-token"
+
+
+@pytest.mark.parametrize("text", [
+    f"a b 1\n{SECRET} x y z\n",          # too many fields
+    f"a b {SECRET}\n",                   # a weight that is not a number
+    f"{SECRET} {SECRET} 1\n",            # a self loop
+    f"a b 1\nb {SECRET}\n",              # weights on some edges only
+])
+def test_errors_never_echo_the_file(tmp_path, text):
+    """A network file may be a link to a file the user should not read: errors name the
+    line and the field, never the text."""
+    f = tmp_path / "net.txt"
+    f.write_text(text)
+    with pytest.raises(NetworkError) as err:
+        load_network(f)
+    assert SECRET not in str(err.value)
+    link = tmp_path / "link.txt"
+    link.symlink_to(f)
+    with pytest.raises(NetworkError) as err:
+        load_network(link)
+    assert SECRET not in str(err.value)
+
+
+def test_graphml_errors_never_echo_the_file(tmp_path):
+    g = nx.Graph()
+    g.add_node(SECRET, region="r", hostility=-1.0)
+    g.add_node("b", region="r", hostility=0.0)
+    g.add_edge(SECRET, "b", weight=1.0)
+    f = tmp_path / "net.graphml"
+    nx.write_graphml(g, f)
+    with pytest.raises(NetworkError, match=r"node #1: attribute 'hostility' must be a finite "
+                       r"number in \[0, 1e\+30\]") as err:
+        load_network(f)
+    assert SECRET not in str(err.value)
+    f.write_text(f"<graphml><graph>{SECRET}<")
+    with pytest.raises(NetworkError, match="not readable as GraphML at line 1") as err:
+        load_network(f)
+    assert SECRET not in str(err.value)
+
+
+@pytest.mark.parametrize("attr,value", [
+    ("hostility", "INF"), ("hostility", "NaN"), ("grievance", "INF"), ("restraint", "INF"),
+    ("hostility", "1e31"), ("grievance", "-0.5"), ("restraint", "0"),
+    ("will_to_settle", "1.5"), ("past_war", "2"),
+])
+def test_non_finite_or_out_of_range_node_attributes_are_refused(tmp_path, attr, value):
+    """GraphML doubles read 'INF' and 'NaN' as floats: they must not get into a run."""
+    text = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
+            f'<key id="r" for="node" attr.name="region" attr.type="string"/>\n'
+            f'<key id="x" for="node" attr.name="{attr}" attr.type="double"/>\n'
+            '<graph edgedefault="undirected">\n'
+            f'<node id="a"><data key="r">n</data><data key="x">{value}</data></node>\n'
+            '<node id="b"><data key="r">n</data><data key="x">0.5</data></node>\n'
+            '<edge source="a" target="b"/>\n</graph></graphml>\n')
+    f = tmp_path / "attrs.graphml"
+    f.write_text(text)
+    with pytest.raises(NetworkError, match=f"node #1: attribute '{attr}' must be"):
+        load_network(f)
+
+
+@pytest.mark.parametrize("weight,normalise,fragment", [
+    (1e308, "none", "the weight must be a finite number in [0, 1e+06]"),
+    (float("inf"), "row", "the weight must be a finite number"),
+    (1e-320, "row", "the normalised tie weights are not all finite"),
+])
+def test_weights_that_would_overflow_are_refused(tmp_path, weight, normalise, fragment):
+    from sim import ConflictModel
+    from tests.conftest import make_params
+
+    path = tmp_path / "w.graphml"
+    g = nx.Graph()
+    g.add_node("a", region="n")
+    g.add_node("b", region="n")
+    g.add_edge("a", "b", weight=weight)
+    nx.write_graphml(g, path)
+    with pytest.raises(NetworkError) as err:
+        ConflictModel(make_params(**{"network.kind": "file", "network.path": str(path),
+                                     "network.normalise": normalise}))
+    assert fragment in str(err.value)
+
+
+def test_tiny_tie_probabilities_build(tmp_path):
+    """networkx's block model divides by log(1 - p), which is 0 for p below ~1e-16."""
+    from sim.params import NetworkParams
+
+    g = build_network(NetworkParams(n_parties=10, n_regions=2, between_degree=1e-300),
+                      np.random.default_rng(0))
+    assert g.number_of_nodes() == 10

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import math
+import re
 
+import numpy as np
 import pytest
 
 import sim
@@ -136,3 +139,121 @@ def test_docs_parameter_tables_are_generated_from_params():
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "param_table.py"),
                              "--check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- declared types
+@pytest.mark.parametrize("field,value,fragment", [
+    ("dynamics.reaction", np.float32("inf"), "must be a finite number"),
+    ("dynamics.reaction", np.float32(1e6), "<= 100"),
+    ("dynamics.noise_sd", np.float32("nan"), "must be a finite number"),
+    ("shocks.enabled", "no", "must be true or false"),
+    ("shocks.enabled", 2, "must be true or false"),
+    ("shocks.enabled", 1, "must be true or false"),
+    ("network.n_parties", 2.5, "must be an integer"),
+    ("network.n_parties", 60.0, "must be an integer"),
+    ("network.n_parties", True, "must be an integer"),
+    ("dynamics.reaction", [1], "must be a finite number"),
+    ("dynamics.reaction", "0.2", "must be a finite number"),
+    ("dynamics.reaction", True, "must be a finite number"),
+    ("un.regional_offices", [0.5], "must be a list of integers"),
+    ("un.regional_offices", 0, "must be a list of integers"),
+    ("scenario.description", 3, "must be a text"),
+    ("network.path", 3, "must be a text"),
+    ("policy.instruments", [{"kind": "envoy"}], "must be a list of InstrumentSpec entries"),
+])
+def test_values_of_another_type_are_refused_on_every_path(field, value, fragment):
+    """The Python API (validate, keyword overrides) refuses what the CLI refuses."""
+    with pytest.raises(ParameterError) as err:
+        validate(make_params(**{field: value}))
+    assert field in str(err.value) and fragment in str(err.value)
+    with pytest.raises(ParameterError, match=re.escape(fragment)):
+        sim.ConflictModel(**{field.replace(".", "__"): value})
+
+
+def test_numpy_scalars_become_the_python_numbers_they_hold():
+    p = validate(make_params(**{"dynamics.reaction": np.float32(0.25), "seed": np.int64(4),
+                                "shocks.enabled": np.bool_(False),
+                                "dynamics.restraint_mean": 1,
+                                "un.regional_offices": (np.int64(0),)}))
+    assert type(p.dynamics.reaction) is float and p.dynamics.reaction == 0.25
+    assert type(p.seed) is int and p.seed == 4
+    assert p.shocks.enabled is False
+    assert type(p.dynamics.restraint_mean) is float
+    assert p.un.regional_offices == [0] and type(p.un.regional_offices[0]) is int
+
+
+@pytest.mark.parametrize("override,fragment", [
+    ("shocks.enabled=2", "shocks.enabled = 2: must be true or false"),
+    ("shocks.enabled=no", "shocks.enabled = 'no': must be true or false"),
+    ("shocks.enabled=1", "shocks.enabled = 1: must be true or false"),
+    ("+foo=1", "foo = 1: not a parameter"),
+    ("+dynamics.foo=1", "dynamics.foo = 1: not a parameter; the parameters of dynamics "
+     "are: reaction"),
+    ("dynamics.reaction=inf", "dynamics.reaction = inf: must be a finite number"),
+    ("dynamics.reaction=1e400", "must be a finite number"),
+    ("step_days=1e-300", "step_days = 1e-300: must be >= 1 and <= 7"),
+    ("step_days=0.001", "step_days = 0.001: must be >= 1"),
+    ("shocks.election_interval_weeks=1000000000000", "must be >= 1 and <= 5200"),
+    ("shocks.election_lag_weeks=1000000000000", "must be >= 0 and <= 520"),
+])
+def test_compose_refuses_what_omegaconf_would_convert_or_add(override, fragment):
+    with pytest.raises(ParameterError) as err:
+        sim.compose([override, "horizon_weeks=2"])
+    assert fragment in str(err.value)
+
+
+def test_every_number_has_a_finite_range():
+    """So that hypothesis can draw inside it (tests/test_accepted_values.py) and nothing
+    accepted can overflow."""
+    for name, field, value in iter_fields(Params()):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            m = field.metadata
+            lo = m["ge"] if m["ge"] is not None else m["gt"]
+            hi = m["le"] if m["le"] is not None else m["lt"]
+            assert lo is not None and hi is not None and math.isfinite(hi), name
+
+
+# ---------------------------------------------------------------- names
+@pytest.mark.parametrize("value", ["../../x", "a/b", "", ".", "..", ".hidden", "x" * 65,
+                                   "my scenario", "ok\n", "é", "-x"])
+@pytest.mark.parametrize("field", ["scenario.name", "policy.name"])
+def test_names_that_become_paths_are_safe(field, value):
+    with pytest.raises(ParameterError) as err:
+        validate(make_params(**{field: value}))
+    assert f"{field} = {value!r}: 1-64 letters, digits" in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["default", "a.b-c_d", "2026-12-02_05-51-41", "x" * 64])
+def test_safe_names_are_accepted(value):
+    assert validate(make_params(**{"policy.name": value})).policy.name == value
+
+
+# ---------------------------------------------------------------- sizes
+def test_runs_too_big_for_memory_are_refused_up_front():
+    with pytest.raises(ParameterError) as err:
+        sim.compose(["network.n_parties=10000000"])
+    text = str(err.value)
+    assert "record.memory_limit_gb = 8.0: this run would need about" in text
+    assert "the limit is 8 GiB" in text and "10,000,000 parties" in text
+    assert sim.compose(["network.n_parties=10000000", "record.memory_limit_gb=200"])
+
+
+def test_memory_estimate_covers_what_a_run_uses():
+    """The estimate is an upper bound of the memory a run allocates (its traced peak:
+    numpy and networkx report their allocations to tracemalloc), and not far above it."""
+    import tracemalloc
+
+    from sim import metrics
+    from sim.params import estimated_memory_bytes
+
+    p = make_params(**{"network.n_parties": 20000, "horizon_weeks": 400,
+                       "un.reporting_lag_weeks": 20})
+    tracemalloc.start()
+    try:
+        model = sim.ConflictModel(p).run()
+        metrics.outcomes(model)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    estimate = estimated_memory_bytes(p, 20000, model.network.number_of_edges(), 4)
+    assert peak <= estimate <= 2 * peak, (peak, estimate)
