@@ -8,7 +8,13 @@
   and report (``sim.report``). Every job of the sweep is composed and validated before
   anything is written; a job that fails is recorded and the others go on.
 
-Bad input exits non-zero with a message naming the field, and writes nothing.
+Exit codes: 0 done; 1 some sweep jobs failed or the report could not be built; 2 bad
+input (a message names the field, the value and the rule, and nothing is written); 3 the
+operating system refused a write (one line: the path and what to do); 4 the sweep folder
+is in use by another process (``study.wait_for_lock=true`` waits for it instead).
+
+Everything is written inside the folder chosen for results: ``results/`` (or ``run_dir``,
+or ``hydra.sweep.dir``), checked on the real path (``sim.storage.writing_under``).
 """
 
 from __future__ import annotations
@@ -29,11 +35,21 @@ from omegaconf import DictConfig, OmegaConf
 from sim import config as sim_config
 from sim.network import NetworkError
 from sim.params import ParameterError
+from sim.storage import (RESULTS, FolderBusy, FolderLock, OutsideError, check_inside,
+                         clean_stale_temps, describe_os_error, now_iso, writing_under)
 
 log = logging.getLogger("sim")
-EXIT_BAD_INPUT = 2
+EXIT_FAILED, EXIT_BAD_INPUT, EXIT_OS_ERROR, EXIT_BUSY = 1, 2, 3, 4
 BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
-BAD_INPUT = (ParameterError, NetworkError, FileExistsError)
+BAD_INPUT = (ParameterError, NetworkError, FileExistsError, OutsideError)
+#: The lock of the sweep folder this process runs (held until the sweep's report).
+_SWEEP_LOCK: FolderLock | None = None
+
+
+def fail(message: str, code: int) -> None:
+    """Print ``error: message`` to stderr and exit with ``code``."""
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(code)
 
 
 def _quiet_mesa() -> None:
@@ -52,19 +68,24 @@ def format_summary(outcomes: dict, title: str) -> str:
 
 
 def run_single(cfg: DictConfig) -> Path:
-    """Validate, run one simulation and write its folder; returns the folder."""
+    """Validate, run one simulation and write its folder; returns the folder.
+
+    The model is built first (a bad network file is refused before anything is
+    written), then the folder is created under a temporary name, and only then does the
+    simulation run: a place that cannot be written is found before time is spent."""
     from sim import metrics
-    from sim.runner import default_run_dir, now_iso, run_model, write_run
+    from sim.model import ConflictModel
+    from sim.runner import default_run_dir, write_records
 
     app = sim_config.to_app_config(cfg)
     params = sim_config.to_params(app)
     started = now_iso()
     folder = Path(app.run_dir) if app.run_dir else default_run_dir(params, started)
-    if folder.exists():
-        raise FileExistsError(f"run_dir = {str(folder)!r} already exists; results are never "
-                              "overwritten (choose another run_dir)")
-    model = run_model(params)
-    write_run(model, folder, started)
+    model = ConflictModel(params)
+    with writing_under(folder.parent if app.run_dir else RESULTS), \
+            atomic_dir_for(folder) as tmp:
+        model.run()
+        write_records(model, tmp, started)
     title = (f"PrevSim — scenario {params.scenario.name}, policy {params.policy.name}, "
              f"seed {params.seed}, {params.horizon_weeks} weeks, "
              f"{len(model.party_ids)} parties")
@@ -73,9 +94,20 @@ def run_single(cfg: DictConfig) -> Path:
     if app.plot == "timeline":
         from sim.timeline import plot_run
 
-        for path in plot_run(model, folder):
-            print(f"figure: {path}")
+        with writing_under(folder):
+            for path in plot_run(model, folder):
+                print(f"figure: {path}")
     return folder
+
+
+def atomic_dir_for(folder: Path):
+    """:func:`sim.storage.atomic_dir`, with an existing folder named as bad input."""
+    from sim.storage import atomic_dir
+
+    if folder.exists():
+        raise FileExistsError(f"run_dir = {str(folder)!r} already exists; results are never "
+                              "overwritten (choose another run_dir)")
+    return atomic_dir(folder)
 
 
 def job_inputs(cfg: DictConfig, overrides: list[str]) -> dict[str, Any]:
@@ -99,50 +131,66 @@ def run_sweep_job(cfg: DictConfig) -> float:
     """One job of a multirun: replications in-process, table written atomically.
 
     Returns the job's search score (``sim.search.score``), which Hydra's Optuna sweeper
-    minimises; other sweepers ignore it. A failed job returns +inf.
+    minimises; other sweepers ignore it. A failed job returns +inf and is recorded in
+    ``failed/<key>.json``; if even that record cannot be written, the failure is printed
+    and the sweep's end finds the job missing (exit 1).
     """
     from sim import sweep
-    from sim.rng import draw_seeds
 
     hc = HydraConfig.get()
     overrides = list(hc.overrides.task)
     sweep_dir = Path(hc.sweep.dir)
     resolved = OmegaConf.to_container(cfg, resolve=True)
-    identity = {k: v for k, v in resolved.items() if k not in ("run_dir", "study", "plot")}
-    identity["study"] = {k: resolved["study"][k] for k in ("replications", "root_seed",
-                                                            "runner")}
-    key = sweep.config_key(identity)
-    try:
-        app = sim_config.to_app_config(cfg)
-        params = sim_config.to_params(app)
-        study = app.study
-        seeds = draw_seeds(study.root_seed, study.replications)
-        inputs = job_inputs(cfg, overrides)
-        if study.runner == "sensitivity":
-            from sim import sensitivity as sa
+    key = sweep.job_key(resolved)
+    with writing_under(sweep_dir):
+        try:
+            return _sweep_job(cfg, overrides, sweep_dir, resolved, key)
+        except Exception as exc:  # a failed job must not take the others' results with it
+            reason = (describe_os_error(exc) if isinstance(exc, OSError)
+                      and not isinstance(exc, FileExistsError) else str(exc))
+            try:
+                path = sweep.record_failure(sweep_dir, key, overrides, resolved, exc)
+            except OSError as record_exc:  # the original failure must still be told
+                print(f"error: job {' '.join(overrides)} failed ({reason}), and its failure "
+                      f"record could not be written: {describe_os_error(record_exc)}",
+                      file=sys.stderr)
+                return float("inf")
+            log.error("job failed (%s): %s — recorded in %s", " ".join(overrides), reason,
+                      path)
+            return float("inf")
 
-            s = app.sensitivity
-            problem = sa.problem_from(dict(s.uncertainties))
-            design = sa.sample(problem, s.method, s.samples, s.design_seed)
-            compute = lambda: sa.evaluate_chunk(  # noqa: E731
-                params, problem, design, s.chunk, s.chunks, seeds, inputs)
-        else:
-            compute = lambda: sweep.run_replications(  # noqa: E731
-                params, seeds, inputs, study.progress)
-        folder, ran = sweep.run_job(sweep_dir, key, resolved, overrides, inputs, seeds,
-                                    compute, root_seed=study.root_seed,
-                                    replications=study.replications)
-        log.info("%s %s: %s", "ran" if ran else "reused", " ".join(overrides), folder)
-        if study.runner != "replications":
-            return float("nan")
-        from sim import search
 
-        table = pd.read_parquet(folder / sweep.RUNS)
-        return search.score(table, study.objective, study.risk_ceiling)["score"]
-    except Exception as exc:  # a failed job must not take the others' results with it
-        path = sweep.record_failure(sweep_dir, key, overrides, resolved, exc)
-        log.error("job failed (%s): %s — recorded in %s", " ".join(overrides), exc, path)
-        return float("inf")
+def _sweep_job(cfg: DictConfig, overrides: list[str], sweep_dir: Path, resolved: dict,
+               key: str) -> float:
+    from sim import sweep
+    from sim.rng import draw_seeds
+
+    app = sim_config.to_app_config(cfg)
+    params = sim_config.to_params(app)
+    study = app.study
+    seeds = draw_seeds(study.root_seed, study.replications)
+    inputs = job_inputs(cfg, overrides)
+    if study.runner == "sensitivity":
+        from sim import sensitivity as sa
+
+        s = app.sensitivity
+        problem = sa.problem_from(dict(s.uncertainties))
+        design = sa.sample(problem, s.method, s.samples, s.design_seed)
+        compute = lambda: sa.evaluate_chunk(  # noqa: E731
+            params, problem, design, s.chunk, s.chunks, seeds, inputs)
+    else:
+        compute = lambda: sweep.run_replications(  # noqa: E731
+            params, seeds, inputs, study.progress)
+    folder, ran = sweep.run_job(sweep_dir, key, resolved, overrides, inputs, seeds,
+                                compute, root_seed=study.root_seed,
+                                replications=study.replications)
+    log.info("%s %s: %s", "ran" if ran else "reused", " ".join(overrides), folder)
+    if study.runner != "replications":
+        return float("nan")
+    from sim import search
+
+    table = pd.read_parquet(folder / sweep.RUNS)
+    return search.score(table, study.objective, study.risk_ceiling)["score"]
 
 
 def sweep_job_overrides(cfg: DictConfig) -> list[list[str]]:
@@ -156,23 +204,101 @@ def sweep_job_overrides(cfg: DictConfig) -> list[list[str]]:
     return [job for batch in BasicSweeper.split_arguments(parsed, None) for job in batch]
 
 
-def validate_jobs(jobs: list[list[str]], compose: Any, sweep_dir: Any) -> None:
-    """Compose and validate every job; on any problem exit 2 naming each, having written nothing.
+def validate_jobs(jobs: list[list[str]], compose: Any, sweep_dir: Any
+                  ) -> list[tuple[list[str], str]]:
+    """Compose and validate every job; on any problem exit 2 naming each, having written
+    nothing. Returns each job's overrides and key (its folder under ``jobs/``).
 
     ``compose(overrides)`` returns a job's composed configuration (without ``hydra``).
     """
-    problems = []
+    from sim.sweep import job_key
+
+    problems: dict[str, list[str]] = {}  # message -> the jobs that have it
+    keyed = []
     for overrides in jobs:
         try:
-            sim_config.to_params(compose(overrides))
+            cfg = compose(overrides)
+            sim_config.to_params(cfg)
+            keyed.append((list(overrides), job_key(OmegaConf.to_container(cfg, resolve=True))))
         except Exception as exc:  # composition and validation errors alike
-            problems.append(f"  job {' '.join(overrides)}:\n    "
-                            + str(exc).replace("\n", "\n    "))
+            problems.setdefault(str(exc), []).append(" ".join(overrides))
     if problems:
-        print(f"error: {len(problems)} of {len(jobs)} sweep jobs are invalid; nothing "
-              "was run or written:\n" + "\n".join(problems), file=sys.stderr)
-        sys.exit(EXIT_BAD_INPUT)
+        n_bad = sum(len(js) for js in problems.values())
+        fail(f"{n_bad} of {len(jobs)} sweep jobs are invalid; nothing was run or written:\n"
+             + "\n".join(f"  job {js[0]}" + (f" (and {len(js) - 1} more with the same "
+                                               "problem)" if len(js) > 1 else "")
+                         + ":\n    " + message.replace("\n", "\n    ")
+                         for message, js in problems.items()), EXIT_BAD_INPUT)
     log.info("sweep of %d jobs validated; writing to %s", len(jobs), sweep_dir)
+    return keyed
+
+
+def search_space_jobs(cfg: DictConfig) -> list[list[str]]:
+    """Jobs that between them take every value a search may try (Optuna's ``choice``
+    values, ``range`` values and both ends of an ``interval``), one swept key at a
+    time, the others at their first value: what validating a search up front means."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.core.override_parser.types import IntervalSweep
+
+    params = cfg.hydra.sweeper.get("params") or {}
+    parsed = OverridesParser.create().parse_overrides(
+        [f"{k}={v}" for k, v in params.items()])
+    values: dict[str, list[str]] = {}
+    for o in parsed:
+        v = o.value()
+        if isinstance(v, IntervalSweep):
+            values[o.key_or_group] = [repr(v.start), repr(v.end)]
+        elif o.is_sweep_override():
+            values[o.key_or_group] = list(o.sweep_string_iterator())
+        else:
+            values[o.key_or_group] = [o.get_value_element_as_str()]
+    task = list(cfg.hydra.overrides.task)
+    first = {k: vs[0] for k, vs in values.items()}
+    jobs = []
+    for key, vs in values.items():
+        for v in vs:
+            job = {**first, key: v}
+            jobs.append([f"{k}={x}" for k, x in job.items()] + task)
+    return jobs or [task]
+
+
+def begin_sweep(config: DictConfig, jobs: list[tuple[list[str], str]] | None) -> None:
+    """Once every job is valid: make sure the sweep folder is where results go, take its
+    lock (exit 4 if another process holds it, unless ``study.wait_for_lock``), clean
+    temporary files of earlier processes that are gone, and record the jobs planned."""
+    global _SWEEP_LOCK
+    from sim.sweep import write_plan
+
+    sweep_dir = Path(config.hydra.sweep.dir)
+    chosen = any(o.split("=", 1)[0].lstrip("+~") == "hydra.sweep.dir"
+                 for o in config.hydra.overrides.hydra)
+    try:
+        check_inside(sweep_dir, sweep_dir if chosen else RESULTS)
+        lock = FolderLock(sweep_dir)
+        with writing_under(sweep_dir):
+            lock.acquire(wait=bool(config.study.get("wait_for_lock", False)),
+                         on_wait=lambda busy: print(f"waiting: {busy}", file=sys.stderr))
+            _SWEEP_LOCK = lock
+            for folder in (sweep_dir, sweep_dir / "jobs", sweep_dir / "failed",
+                           sweep_dir / "figures"):
+                clean_stale_temps(folder)
+            if jobs is not None:
+                write_plan(sweep_dir, jobs, now_iso())
+    except FolderBusy as exc:
+        fail(f"{exc}; nothing was run or written. Wait for it to finish, or run again "
+             "with study.wait_for_lock=true to wait", EXIT_BUSY)
+    except OutsideError as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
+    except OSError as exc:
+        fail(describe_os_error(exc), EXIT_OS_ERROR)
+
+
+def end_sweep() -> None:
+    """Release the sweep folder's lock (it is also released when the process ends)."""
+    global _SWEEP_LOCK
+    if _SWEEP_LOCK is not None:
+        _SWEEP_LOCK.release()
+        _SWEEP_LOCK = None
 
 
 class SweepCallback(Callback):
@@ -180,23 +306,34 @@ class SweepCallback(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         _quiet_mesa()
-        if config.hydra.sweeper.get("_target_") != BASIC_SWEEPER:
-            return  # ours validates in its setup; Optuna chooses its jobs as it goes
-        validate_jobs(sweep_job_overrides(config), sim_config.compose_config,
-                      config.hydra.sweep.dir)
+        target = config.hydra.sweeper.get("_target_")
+        if target == BASIC_SWEEPER:
+            begin_sweep(config, validate_jobs(sweep_job_overrides(config),
+                                              sim_config.compose_config,
+                                              config.hydra.sweep.dir))
+        elif "prevsim_sweeper" not in str(target):  # a search chooses its jobs as it goes
+            validate_jobs(search_space_jobs(config), sim_config.compose_config,
+                          config.hydra.sweep.dir)
+            begin_sweep(config, None)
+        # the prevsim sweeper validates and begins in its setup, which comes after this
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         try:
             self._finish(config)
+        except OSError as exc:  # one line, no traceback: the system said no
+            fail(f"the sweep ran but its report could not be written: "
+                 f"{describe_os_error(exc)}. Then rebuild it: python -m sim.report "
+                 f"{config.hydra.sweep.dir}", EXIT_OS_ERROR)
         except Exception as exc:  # Hydra would only warn and exit 0
             log.exception("the sweep's report could not be built")
-            print(f"error: the sweep ran but its report could not be built: "
-                  f"{type(exc).__name__}: {exc}", file=sys.stderr)
-            sys.exit(1)
+            fail(f"the sweep ran but its report could not be built: "
+                 f"{type(exc).__name__}: {exc}", EXIT_FAILED)
+        finally:
+            end_sweep()
 
     @staticmethod
     def _finish(config: DictConfig) -> None:
-        from sim import report
+        from sim import report, sweep
 
         sweep_dir = Path(config.hydra.sweep.dir)
         if "optuna" in str(config.hydra.sweeper.get("_target_", "")).lower():
@@ -204,10 +341,16 @@ class SweepCallback(Callback):
         path = report.build_report(sweep_dir)
         print(f"report: {path}")
         failures = report.load_failures(sweep_dir)
+        missing = sweep.missing_jobs(sweep_dir)
+        if missing:
+            print(f"error: {len(missing)} job(s) ended with neither results nor a failure "
+                  "record (see the errors above): " + "; ".join(
+                      " ".join(job["overrides"]) for job in missing), file=sys.stderr)
         if failures:
             print(f"error: {len(failures)} job(s) failed; see {path} and "
                   f"{sweep_dir / 'failed'}", file=sys.stderr)
-            sys.exit(1)
+        if failures or missing:
+            sys.exit(EXIT_FAILED)
 
 
 def reevaluate_search(sweep_dir: Path, config: DictConfig) -> Path | None:
@@ -249,5 +392,6 @@ def main(cfg: DictConfig) -> float | None:
         run_single(cfg)
         return None
     except BAD_INPUT as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(EXIT_BAD_INPUT)
+        fail(str(exc), EXIT_BAD_INPUT)
+    except OSError as exc:
+        fail(describe_os_error(exc), EXIT_OS_ERROR)

@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from sim import stats
-from sim.storage import (git_commit, now_iso, package_versions, write_atomic, write_json,
-                         write_table)
-from sim.sweep import input_columns, job_tables, load_failures, load_runs
+from sim.storage import (FolderBusy, FolderLock, clean_stale_temps, describe_os_error,
+                         git_commit, now_iso, package_versions, write_atomic, write_json,
+                         write_table, writing_under)
+from sim.sweep import input_columns, job_tables, load_failures, load_runs, missing_jobs
 
 __all__ = ["build_report", "load_failures", "paired_differences", "summary_table"]
 
@@ -346,8 +347,18 @@ def search_section(sweep_dir: Path, runs: pd.DataFrame, meta: dict) -> list[str]
 
 
 def build_report(sweep_dir: Path) -> Path:
-    """Aggregate a (possibly partial) sweep and write its tables, figures and report."""
+    """Aggregate a (possibly partial) sweep and write its tables, figures and report.
+
+    Everything is written inside ``sweep_dir`` (checked on the real path); temporary
+    files that an interrupted report left there are removed first."""
     sweep_dir = Path(sweep_dir)
+    with writing_under(sweep_dir):
+        for folder in (sweep_dir, sweep_dir / "figures"):
+            clean_stale_temps(folder)
+        return _build_report(sweep_dir)
+
+
+def _build_report(sweep_dir: Path) -> Path:
     runs = load_runs(sweep_dir)
     failures = load_failures(sweep_dir)
     started = now_iso()
@@ -402,6 +413,14 @@ def build_report(sweep_dir: Path) -> Path:
         for name in fig_names:
             if name:
                 lines += [f"![{name}](figures/{name})", ""]
+    missing = missing_jobs(sweep_dir)
+    if missing:
+        lines += ["## Jobs without results", "",
+                  f"{len(missing)} planned job(s) have neither results nor a failure record "
+                  "(the sweep is still running, was interrupted, or could not record a "
+                  "failure). Re-run the same command with the same `study.sweep_name` to "
+                  "run only them.", ""]
+        lines += [f"- `{' '.join(job['overrides'])}`" for job in missing] + [""]
     if failures:
         lines += ["## Failed jobs", "",
                   "These jobs raised; the rest of the sweep is unaffected. Re-run the same "
@@ -439,14 +458,31 @@ def _sweep_meta(sweep_dir: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.report <sweep folder> [--wait]``: exit 0, 2 (no such folder), 3 (a
+    write refused by the system) or 4 (a sweep is running in the folder)."""
     parser = argparse.ArgumentParser(prog="python -m sim.report",
                                      description="Aggregate a finished or partial sweep.")
     parser.add_argument("sweep_dir", type=Path)
+    parser.add_argument("--wait", action="store_true",
+                        help="if a sweep is running in the folder, wait for it to end")
     args = parser.parse_args(argv)
     if not args.sweep_dir.is_dir():
         print(f"error: sweep_dir = {str(args.sweep_dir)!r}: no such folder", file=sys.stderr)
         return 2
-    print(f"report: {build_report(args.sweep_dir)}")
+    lock = FolderLock(args.sweep_dir)
+    try:
+        lock.acquire(wait=args.wait, on_wait=lambda busy: print(f"waiting: {busy}",
+                                                                 file=sys.stderr))
+        print(f"report: {build_report(args.sweep_dir)}")
+    except FolderBusy as exc:
+        print(f"error: {exc}; its report is written when it ends (or use --wait)",
+              file=sys.stderr)
+        return 4
+    except OSError as exc:
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
+        return 3
+    finally:
+        lock.release()
     return 0
 
 

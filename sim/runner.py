@@ -10,7 +10,8 @@ import pandas as pd
 from sim import metrics
 from sim.model import ConflictModel
 from sim.params import Params
-from sim.storage import atomic_dir, manifest, now_iso, write_json, write_table, write_yaml
+from sim.storage import (RESULTS, atomic_dir, manifest, now_iso, write_json, write_table,
+                         write_yaml)
 
 
 def run_model(params: Params) -> ConflictModel:
@@ -47,26 +48,32 @@ def parties_table(model: ConflictModel) -> pd.DataFrame:
     })
 
 
-def write_run(model: ConflictModel, folder: Path, started: str) -> Path:
-    """Write a finished run's records into ``folder`` atomically; return the folder."""
-    outcomes = metrics.outcomes(model)
-    with atomic_dir(folder) as tmp:
-        write_yaml(tmp / "config.yaml", model.params)
-        write_json(tmp / "outcomes.json", outcomes)
-        write_table(tmp / "timeseries.csv", metrics.timeseries(model))
-        write_table(tmp / "events.csv", model.events)
-        write_table(tmp / "party_weeks.parquet", party_weeks(model))
-        write_table(tmp / "parties.csv", parties_table(model))
-        write_json(tmp / "manifest.json", manifest(model.params, [model.params.seed],
-                                                   started, kind="single run"))
+def write_records(model: ConflictModel, folder: Path, started: str) -> Path:
+    """Write a finished run's records into the existing ``folder``; return it."""
+    folder = Path(folder)
+    write_yaml(folder / "config.yaml", model.params)
+    write_json(folder / "outcomes.json", metrics.outcomes(model))
+    write_table(folder / "timeseries.csv", metrics.timeseries(model))
+    write_table(folder / "events.csv", model.events)
+    write_table(folder / "party_weeks.parquet", party_weeks(model))
+    write_table(folder / "parties.csv", parties_table(model))
+    write_json(folder / "manifest.json", manifest(model.params, [model.params.seed],
+                                                  started, kind="single run"))
     return folder
 
 
-def default_run_dir(params: Params, started: str, root: Path = Path("results/runs")) -> Path:
+def write_run(model: ConflictModel, folder: Path, started: str) -> Path:
+    """Write a finished run's records into ``folder`` atomically; return the folder."""
+    with atomic_dir(folder) as tmp:
+        write_records(model, tmp, started)
+    return folder
+
+
+def default_run_dir(params: Params, started: str, root: Path = RESULTS / "runs") -> Path:
     """``results/runs/<time>_<scenario>_<policy>_seed<seed>`` (keys, not just a time)."""
     stamp = started.replace(":", "").replace("-", "").replace("+0000", "Z")[:15]
     return root / f"{stamp}_{params.scenario.name}_{params.policy.name}_seed{params.seed}"
 
 
 __all__ = ["default_run_dir", "now_iso", "parties_table", "party_weeks", "run_model",
-           "write_run"]
+           "write_records", "write_run"]

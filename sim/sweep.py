@@ -7,6 +7,8 @@ A sweep folder looks like::
         jobs/<key>/job.json         the job's overrides and inputs
         jobs/<key>/manifest.json    resolved config, seeds, versions, commit, times
         failed/<key>.json           a job that raised: its overrides, config and error
+        sweep.json                  the jobs this sweep runs (keys and overrides)
+        sweep.lock                  held by the process running the sweep (one at a time)
         runs.parquet, summary.csv, report.md, figures/   (written by sim.report)
         manifest.json
 
@@ -21,7 +23,6 @@ import gc
 import hashlib
 import json
 import logging
-import shutil
 import traceback
 from dataclasses import replace
 from pathlib import Path
@@ -32,7 +33,8 @@ import pandas as pd
 from sim import metrics
 from sim.model import ConflictModel
 from sim.params import Params
-from sim.storage import atomic_dir, manifest, now_iso, write_json, write_table
+from sim.storage import (atomic_dir, clean_stale_temps, manifest, now_iso, write_json,
+                         write_table)
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +45,41 @@ RUNS = "runs.parquet"
 GC_EVERY = 50
 
 
+PLAN = "sweep.json"
+#: What of ``study`` makes a job what it is (the rest says how the sweep is run).
+STUDY_IDENTITY = ("replications", "root_seed", "runner")
+
+
 def config_key(config: dict[str, Any]) -> str:
     """A short stable hash of a resolved configuration (sorted JSON)."""
     text = json.dumps(config, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def job_key(resolved: dict[str, Any]) -> str:
+    """The key (folder name) of a sweep job from its resolved configuration: everything
+    but where it writes, how the sweep is run and its plots."""
+    identity = {k: v for k, v in resolved.items() if k not in ("run_dir", "study", "plot")}
+    identity["study"] = {k: resolved["study"][k] for k in STUDY_IDENTITY}
+    return config_key(identity)
+
+
+def write_plan(sweep_dir: Path, jobs: list[tuple[list[str], str]], started: str) -> Path:
+    """Record the jobs this run of the sweep is to run (overrides and key)."""
+    return write_json(Path(sweep_dir) / PLAN, {
+        "started": started, "jobs": [{"key": key, "overrides": list(overrides)}
+                                     for overrides, key in jobs]})
+
+
+def missing_jobs(sweep_dir: Path) -> list[dict[str, Any]]:
+    """Planned jobs with neither a finished table nor a failure record (empty without a
+    plan: an Optuna search chooses its jobs as it goes)."""
+    path = Path(sweep_dir) / PLAN
+    if not path.exists():
+        return []
+    done = {p.parent.name for p in job_tables(sweep_dir)}
+    done |= {p.stem for p in Path(sweep_dir).glob("failed/*.json")}
+    return [job for job in json.loads(path.read_text())["jobs"] if job["key"] not in done]
 
 
 def run_replications(params: Params, seeds: list[int], inputs: dict[str, Any],
@@ -95,8 +128,7 @@ def run_job(sweep_dir: Path, key: str, resolved: dict[str, Any], overrides: list
         log.info("job %s already done (%s): skipped", key, " ".join(overrides))
         failed.unlink(missing_ok=True)
         return folder, False
-    for stale in folder.parent.glob(f".{key}.*.tmp"):  # left by a killed run of this job
-        shutil.rmtree(stale, ignore_errors=True)
+    clean_stale_temps(folder.parent, key)  # left by a killed run of this job
     started = now_iso()
     table = compute()
     with atomic_dir(folder) as tmp:

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from sim import sweep
+from sim.storage import _host
 from tests.conftest import run_cli
 
 SMALL = ["experiment=compare_policies", "study.replications=3",
@@ -126,6 +127,16 @@ def test_each_job_is_composed_once(tmp_path, sweeper, per_job):
     assert f"compositions: {2 + per_job * jobs}" in result.stdout
 
 
+def dead_pid() -> int:
+    """The pid of a process that has ended."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
 def test_interrupted_sweep_resumes_without_rewriting_finished_jobs(basic, tmp_path):
     _, reference = basic
     result, folder = run_sweep(tmp_path, "resume")
@@ -134,9 +145,11 @@ def test_interrupted_sweep_resumes_without_rewriting_finished_jobs(basic, tmp_pa
     kept, lost = jobs[0], jobs[1:]
     stamp = {p: p.stat().st_mtime_ns for p in kept.iterdir()}
     # a sweep killed after its first job: the other jobs' folders never appeared, and a
-    # temporary folder of the job that was running is left behind
+    # temporary folder of the job that was running is left behind (named, as every
+    # temporary, with its host and the pid of its process, now gone)
+    dead = dead_pid()
     for job in lost:
-        os.rename(job, job.parent / f".{job.name}.abc.tmp")
+        os.rename(job, job.parent / f".{job.name}.{_host()}.{dead}.abc.tmp")
     for name in ("runs.parquet", "summary.csv", "report.md"):
         (folder / name).unlink()
     result, folder = run_sweep(tmp_path, "resume")

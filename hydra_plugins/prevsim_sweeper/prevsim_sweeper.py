@@ -7,7 +7,8 @@ costs 60-80 ms (OmegaConf merges of the whole schema), so a 6-job sweep spent ov
 second on it. This sweeper composes each job once, in :meth:`setup`, exactly as the
 launcher would (``load_sweep_config`` on the same master config), validates the
 parameters, and hands each composed configuration to the launcher, which would otherwise
-compose it again. Bad input stops the sweep here, before Hydra creates the sweep folder.
+compose it again. Bad input stops the sweep here, before Hydra creates the sweep folder;
+then the sweep folder's lock is taken and the plan of jobs written (``sim.cli.begin_sweep``).
 
 The jobs, their order and everything they write are those of the basic sweeper; only
 the repeated composition is gone. Other sweepers (Optuna) are untouched.
@@ -79,15 +80,17 @@ class PrevSimSweeper(BasicSweeper):
 
     def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction,
               config: DictConfig) -> None:
-        from sim.cli import sweep_job_overrides, validate_jobs  # sim imports Hydra apps: lazily
+        from sim.cli import begin_sweep, sweep_job_overrides, validate_jobs  # lazily
 
         loader = ComposedOnceLoader(hydra_context.config_loader)
         context = HydraContext(config_loader=loader, callbacks=hydra_context.callbacks)
         super().setup(hydra_context=context, task_function=task_function, config=config)
         jobs = sweep_job_overrides(config)
-        validate_jobs(jobs, lambda overrides: task_config(loader.compose(config, overrides)),
-                      config.hydra.sweep.dir)
+        keyed = validate_jobs(jobs, lambda overrides: task_config(loader.compose(config,
+                                                                                 overrides)),
+                              config.hydra.sweep.dir)
         self.validated = {tuple(job) for job in jobs}
+        begin_sweep(config, keyed)  # the folder's lock and the plan of jobs
 
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
         """Jobs validated in :meth:`setup` are legal; anything else is checked by Hydra."""
