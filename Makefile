@@ -49,7 +49,7 @@ browser:
 
 dashboard: venv assets
 	@echo "PrevSim dashboard: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(VENV)/bin/solara run sim/app.py \
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(VENV)/bin/solara run sim/views/app.py \
 		--host $(HOST) --port $(PORT) --no-open --production
 
 test: venv assets browser

@@ -3,7 +3,7 @@
 For a few shapes of run (more parties, more weeks, denser networks, long reporting lags,
 no hostility record) it prints the memory a run allocates — its traced peak over build,
 run and outcomes (numpy and networkx report their allocations to tracemalloc) — next to
-``sim.params.estimated_memory_bytes``, and their ratio. The estimate must stay above the
+``sim.core.params.estimated_memory_bytes``, and their ratio. The estimate must stay above the
 peak (tests/test_params.py checks one shape of run); it is refused-before-start that
 depends on it.
 
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import _common  # noqa: E402
 
 from sim import ConflictModel, metrics  # noqa: E402
-from sim.params import estimated_memory_bytes  # noqa: E402
+from sim.core.params import estimated_memory_bytes  # noqa: E402
 from tests.conftest import make_params  # noqa: E402
 
 SHAPES = [

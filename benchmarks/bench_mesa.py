@@ -39,7 +39,7 @@ from mesa.examples.basic.schelling.model import Schelling, SchellingScenario
 import sim
 from _common import begin, finish
 from bench_step import PlainLoop
-from sim.model import ConflictModel
+from sim.core.model import ConflictModel
 
 SEED = 42
 

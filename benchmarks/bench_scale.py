@@ -55,7 +55,7 @@ def one_repeat(params, block: int) -> dict:
 
     from _common import PhaseTimer, current_rss_mb
     from bench_step import PlainLoop
-    from sim.model import ConflictModel
+    from sim.core.model import ConflictModel
 
     clock = time.perf_counter
     t0 = clock()
@@ -107,7 +107,7 @@ def child(n: int, weeks: int, repeats: int, block: int, record: bool,
     """Measure one size in this (fresh) process; returns a JSON-able dict."""
     import sim
     from _common import current_rss_mb, peak_rss_mb
-    from sim.model import ConflictModel
+    from sim.core.model import ConflictModel
 
     t0 = time.perf_counter()
     params = sim.compose(["policy=graduated", f"network.n_parties={n}",

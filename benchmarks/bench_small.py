@@ -1,8 +1,8 @@
 """Cost of a small run: the default scenario (60 parties, 156 weeks), policy ``graduated``.
 
-Times ``--runs`` runs the way a sweep makes them (``sim.sweep.run_replications``: one
+Times ``--runs`` runs the way a sweep makes them (``sim.study.sweep.run_replications``: one
 ``sim.compose`` per job, then per seed ``ConflictModel(replace(params, seed=s)).run()``
-and ``sim.metrics.outcomes``), split into build, run and outcomes, and prints the median,
+and ``sim.core.metrics.outcomes``), split into build, run and outcomes, and prints the median,
 best and 90th percentile of each. Per step it puts the model's step time at 60 parties
 next to a bare numpy/scipy loop of the same Richardson update on the same
 ``model.adjacency`` (``bench_step.PlainLoop``, same process, timed right after each run):
@@ -34,8 +34,8 @@ import numpy as np
 import sim
 from _common import PhaseTimer, begin, finish, load_line, phase_table, profile_rows
 from bench_step import PlainLoop
-from sim import metrics
-from sim.model import ConflictModel
+from sim.core import metrics
+from sim.core.model import ConflictModel
 
 
 def one_run(params, seed: int) -> dict:

@@ -25,8 +25,8 @@ import time
 import numpy as np
 import scipy
 
-from sim.model import ConflictModel
-from sim.params import Params
+from sim.core.model import ConflictModel
+from sim.core.params import Params
 
 WARMUP_STEPS = 20
 RECORD_BUDGET_MB = 256  # --record auto: float32 hostility history allowed per model
@@ -47,7 +47,7 @@ class PlainLoop:
     """The Richardson update alone, on the model's W and per-party arrays.
 
     ``h ← clip(h + dt·(k·(W@h + σ∘‖w‖₂∘ε₁) − a∘h + g) + noise_sd·√dt·ε₂, 0, cap)``,
-    written the way ``sim.dynamics`` writes it (noise inside the clip), with the same
+    written the way ``sim.core.dynamics`` writes it (noise inside the clip), with the same
     two standard-normal draws per party per step. No feedbacks, shocks, levels, events
     or recording: the cost floor of the update itself.
     """

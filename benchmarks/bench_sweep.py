@@ -10,7 +10,7 @@ directory (nothing is written under the repository's ``results/``) with
   (1 process running it twice vs 2 processes running it once each, in parallel);
 * the share of the basic sweep's wall time that is not simulation, and that share less
   the start-up any fresh process pays (``python -c "import sim"``):
-  ``1 - simulation / basic wall``, where *simulation* is ``sim.sweep.run_replications``
+  ``1 - simulation / basic wall``, where *simulation* is ``sim.study.sweep.run_replications``
   of the same policies and seeds, in this process; and ``python -m sim.report`` alone;
 * the peak RSS of the basic sweep at ``R`` and ``4R`` replications, and the share that
   is not simulation at ``4R`` too;
@@ -45,8 +45,8 @@ from omegaconf import OmegaConf
 
 import sim
 from sim import config as sim_config
-from sim.rng import draw_seeds
-from sim.sweep import run_replications
+from sim.core.rng import draw_seeds
+from sim.study.sweep import run_replications
 
 EXPERIMENT = "compare_policies"
 CPU_TASK_N = 8_000_000          # iterations of the pure-Python CPU task (about 0.5-1 s)

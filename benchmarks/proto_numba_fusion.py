@@ -42,8 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_step, as the o
 
 import sim  # noqa: E402
 from sim import dynamics  # noqa: E402
-from sim.events import EventKind  # noqa: E402
-from sim.model import VIOLENCE, ConflictModel  # noqa: E402
+from sim.core.events import EventKind  # noqa: E402
+from sim.core.model import VIOLENCE, ConflictModel  # noqa: E402
 
 
 @njit(cache=True)

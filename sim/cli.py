@@ -4,8 +4,8 @@
   records under ``results/runs/`` and prints a summary.
 * A sweep (``python -m sim experiment=compare_policies``, or ``-m`` with swept
   overrides) runs ``study.replications`` seeded runs per job, in-process, writes one
-  table per job (``sim.sweep``) and, at the end, the combined table, intervals, figures
-  and report (``sim.report``). Every job of the sweep is composed and validated before
+  table per job (``sim.study.sweep``) and, at the end, the combined table, intervals, figures
+  and report (``sim.study.report``). Every job of the sweep is composed and validated before
   anything is written; a job that fails is recorded and the others go on.
 
 Exit codes: 0 done; 1 some sweep jobs failed or the report could not be built; 2 bad
@@ -14,7 +14,7 @@ operating system refused a write (one line: the path and what to do); 4 the swee
 is in use by another process (``study.wait_for_lock=true`` waits for it instead).
 
 Everything is written inside the folder chosen for results: ``results/`` (or ``run_dir``,
-or ``hydra.sweep.dir``), checked on the real path (``sim.storage.writing_under``).
+or ``hydra.sweep.dir``), checked on the real path (``sim.study.storage.writing_under``).
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim import config as sim_config
-from sim.network import NetworkError
-from sim.params import ParameterError
-from sim.storage import (RESULTS, FolderBusy, FolderLock, OutsideError, check_inside,
+from sim.core.network import NetworkError
+from sim.core.params import ParameterError
+from sim.study.storage import (RESULTS, FolderBusy, FolderLock, OutsideError, check_inside,
                          clean_stale_temps, describe_os_error, now_iso, writing_under)
 
 log = logging.getLogger("sim")
@@ -73,9 +73,9 @@ def run_single(cfg: DictConfig) -> Path:
     The model is built first (a bad network file is refused before anything is
     written), then the folder is created under a temporary name, and only then does the
     simulation run: a place that cannot be written is found before time is spent."""
-    from sim import metrics
-    from sim.model import ConflictModel
-    from sim.runner import default_run_dir, write_records
+    from sim.core import metrics
+    from sim.core.model import ConflictModel
+    from sim.study.runner import default_run_dir, write_records
 
     app = sim_config.to_app_config(cfg)
     params = sim_config.to_params(app)
@@ -92,7 +92,7 @@ def run_single(cfg: DictConfig) -> Path:
     print(format_summary(metrics.outcomes(model), title))
     print(f"\nrecords: {folder}")
     if app.plot == "timeline":
-        from sim.timeline import plot_run
+        from sim.views.timeline import plot_run
 
         with writing_under(folder):
             for path in plot_run(model, folder):
@@ -101,8 +101,8 @@ def run_single(cfg: DictConfig) -> Path:
 
 
 def atomic_dir_for(folder: Path):
-    """:func:`sim.storage.atomic_dir`, with an existing folder named as bad input."""
-    from sim.storage import atomic_dir
+    """:func:`sim.study.storage.atomic_dir`, with an existing folder named as bad input."""
+    from sim.study.storage import atomic_dir
 
     if folder.exists():
         raise FileExistsError(f"run_dir = {str(folder)!r} already exists; results are never "
@@ -130,12 +130,12 @@ def job_inputs(cfg: DictConfig, overrides: list[str]) -> dict[str, Any]:
 def run_sweep_job(cfg: DictConfig) -> float:
     """One job of a multirun: replications in-process, table written atomically.
 
-    Returns the job's search score (``sim.search.score``), which Hydra's Optuna sweeper
+    Returns the job's search score (``sim.study.search.score``), which Hydra's Optuna sweeper
     minimises; other sweepers ignore it. A failed job returns +inf and is recorded in
     ``failed/<key>.json``; if even that record cannot be written, the failure is printed
     and the sweep's end finds the job missing (exit 1).
     """
-    from sim import sweep
+    from sim.study import sweep
 
     hc = HydraConfig.get()
     overrides = list(hc.overrides.task)
@@ -162,8 +162,8 @@ def run_sweep_job(cfg: DictConfig) -> float:
 
 def _sweep_job(cfg: DictConfig, overrides: list[str], sweep_dir: Path, resolved: dict,
                key: str) -> float:
-    from sim import sweep
-    from sim.rng import draw_seeds
+    from sim.study import sweep
+    from sim.core.rng import draw_seeds
 
     app = sim_config.to_app_config(cfg)
     params = sim_config.to_params(app)
@@ -171,7 +171,7 @@ def _sweep_job(cfg: DictConfig, overrides: list[str], sweep_dir: Path, resolved:
     seeds = draw_seeds(study.root_seed, study.replications)
     inputs = job_inputs(cfg, overrides)
     if study.runner == "sensitivity":
-        from sim import sensitivity as sa
+        from sim.study import sensitivity as sa
 
         s = app.sensitivity
         problem = sa.problem_from(dict(s.uncertainties))
@@ -187,7 +187,7 @@ def _sweep_job(cfg: DictConfig, overrides: list[str], sweep_dir: Path, resolved:
     log.info("%s %s: %s", "ran" if ran else "reused", " ".join(overrides), folder)
     if study.runner != "replications":
         return float("nan")
-    from sim import search
+    from sim.study import search
 
     table = pd.read_parquet(folder / sweep.RUNS)
     return search.score(table, study.objective, study.risk_ceiling)["score"]
@@ -211,7 +211,7 @@ def validate_jobs(jobs: list[list[str]], compose: Any, sweep_dir: Any
 
     ``compose(overrides)`` returns a job's composed configuration (without ``hydra``).
     """
-    from sim.sweep import job_key
+    from sim.study.sweep import job_key
 
     problems: dict[str, list[str]] = {}  # message -> the jobs that have it
     keyed = []
@@ -267,7 +267,7 @@ def begin_sweep(config: DictConfig, jobs: list[tuple[list[str], str]] | None) ->
     lock (exit 4 if another process holds it, unless ``study.wait_for_lock``), clean
     temporary files of earlier processes that are gone, and record the jobs planned."""
     global _SWEEP_LOCK
-    from sim.sweep import write_plan
+    from sim.study.sweep import write_plan
 
     sweep_dir = Path(config.hydra.sweep.dir)
     chosen = any(o.split("=", 1)[0].lstrip("+~") == "hydra.sweep.dir"
@@ -333,7 +333,8 @@ class SweepCallback(Callback):
 
     @staticmethod
     def _finish(config: DictConfig) -> None:
-        from sim import report, sweep
+        from sim.study import report
+        from sim.study import sweep
 
         sweep_dir = Path(config.hydra.sweep.dir)
         if "optuna" in str(config.hydra.sweeper.get("_target_", "")).lower():
@@ -355,8 +356,9 @@ class SweepCallback(Callback):
 
 def reevaluate_search(sweep_dir: Path, config: DictConfig) -> Path | None:
     """Re-run the best feasible trials of a policy search on seeds it never saw."""
-    from sim import search, sweep
-    from sim.storage import write_table
+    from sim.study import search
+    from sim.study import sweep
+    from sim.study.storage import write_table
 
     study = config.study
     tables = sweep.job_tables(sweep_dir)

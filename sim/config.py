@@ -1,15 +1,15 @@
 """The Hydra edge: the structured-config schema and ``compose``.
 
 The only module besides ``sim.cli`` that imports Hydra. It registers the parameter
-dataclasses of ``sim.params`` as Hydra's schema, so misspelt keys and wrongly typed values
+dataclasses of ``sim.core.params`` as Hydra's schema, so misspelt keys and wrongly typed values
 in YAML or on the command line are rejected at composition, and turns a composed config
-into validated :class:`~sim.params.Params` through :func:`sim.params.validate`, the one
+into validated :class:`~sim.core.params.Params` through :func:`sim.core.params.validate`, the one
 validation path of the CLI, the API and the dashboard.
 
 Two things OmegaConf alone would let through are caught here: it reads ``2``, ``'no'``
 or ``'1'`` as a boolean (so the schema types booleans as ``Any`` and
-:func:`sim.params.validate` accepts only ``true``/``false``), and ``+key=value`` adds
-keys the schema does not have (:func:`sim.params.from_mapping` refuses them).
+:func:`sim.core.params.validate` accepts only ``true``/``false``), and ``+key=value`` adds
+keys the schema does not have (:func:`sim.core.params.from_mapping` refuses them).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any, Dict, List
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from sim.params import (ParameterError, Params, check_fields, from_mapping, iter_fields,
+from sim.core.params import (ParameterError, Params, check_fields, from_mapping, iter_fields,
                         param, validate, with_overrides)
 
 SCHEMA_NAME = "prevsim_schema"
@@ -108,7 +108,7 @@ class AppConfig(Params):
 def schema_class(cls: type) -> type:
     """``cls`` as Hydra's schema sees it: the same fields and defaults, but booleans typed
     ``Any``, so that OmegaConf keeps a value as written (``2``, ``'no'``) for
-    :func:`sim.params.validate` to refuse, instead of converting it to true or false.
+    :func:`sim.core.params.validate` to refuse, instead of converting it to true or false.
     Nested groups and lists of groups get the same treatment."""
     hints = typing.get_type_hints(cls)
     fields = []
@@ -139,7 +139,7 @@ def register() -> None:
 
 
 def validate_app(app: AppConfig) -> AppConfig:
-    """:func:`sim.params.validate` and what a study adds: the outcomes it names, the
+    """:func:`sim.core.params.validate` and what a study adds: the outcomes it names, the
     sensitivity design (ranges inside their fields' bounds, low < high, valid at both
     ends) and its chunk. Everything is checked before a sweep writes anything."""
     problems = check_fields(app)
@@ -155,7 +155,7 @@ def validate_app(app: AppConfig) -> AppConfig:
 
 
 def _study_problems(app: AppConfig) -> list[tuple[str, Any, str]]:
-    from sim.metrics import OUTCOME_KEYS
+    from sim.core.metrics import OUTCOME_KEYS
 
     problems = []
     outcomes = "an outcome of sim.metrics.outcomes: " + ", ".join(OUTCOME_KEYS)

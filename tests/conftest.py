@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from sim.params import Params
+from sim.core.params import Params
 
 # Property tests draw the same examples on every run (CI must not flake); set
 # HYPOTHESIS_PROFILE=explore to search new examples locally.

@@ -1,10 +1,10 @@
 """Whatever validation accepts runs to completion with finite results (hypothesis).
 
-Every leaf parameter declares its type and range in ``sim/params.py``. These tests draw
+Every leaf parameter declares its type and range in ``sim/core/params.py``. These tests draw
 values inside each declared range — one field at a time, then all fields at once — and
-check that :func:`sim.params.validate` either refuses the combination (with a
+check that :func:`sim.core.params.validate` either refuses the combination (with a
 :class:`ParameterError` naming a field) or a short run completes with finite hostility
-and finite outcomes. The bounds in ``sim/params.py`` were found this way (a value that
+and finite outcomes. The bounds in ``sim/core/params.py`` were found this way (a value that
 overflowed to inf or nan, or crashed, made the bound come down), not set by hand.
 
 Sizes are the one exception: ``horizon_weeks``, ``network.n_parties`` and
@@ -24,9 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import ConflictModel, metrics
-from sim.network import NetworkError
-from sim.params import (NAME_PATTERN, InstrumentSpec, ParameterError, Params, PolicyParams,
+from sim import ConflictModel
+
+from sim.core import metrics
+from sim.core.network import NetworkError
+from sim.core.params import (NAME_PATTERN, InstrumentSpec, ParameterError, Params, PolicyParams,
                         _leaves, validate)
 from tests.conftest import ROOT
 

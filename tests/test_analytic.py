@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import ConflictModel
-from sim.dynamics import linear_equilibrium
-from sim.network import spectral_radius
+from sim.core.dynamics import linear_equilibrium
+from sim.core.network import spectral_radius
 from tests.conftest import linear_params
 
 networks = st.fixed_dictionaries({

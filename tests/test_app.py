@@ -15,10 +15,10 @@ import ipywidgets  # noqa: E402
 import solara  # noqa: E402
 
 import sim  # noqa: E402
-from sim import app  # noqa: E402
+from sim.views import app  # noqa: E402
 from sim.config import config_dir  # noqa: E402
-from sim.model import ConflictModel  # noqa: E402
-from sim.params import Params  # noqa: E402
+from sim.core.model import ConflictModel  # noqa: E402
+from sim.core.params import Params  # noqa: E402
 
 pytestmark = pytest.mark.xdist_group("dashboard")
 

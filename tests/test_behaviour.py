@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import ConflictModel, metrics
-from sim.params import Params
+from sim import ConflictModel
+
+from sim.core import metrics
+from sim.core.params import Params
 
 SEEDS = range(40)
 

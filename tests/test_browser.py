@@ -1,4 +1,4 @@
-"""The dashboard in a real browser: ``solara run sim/app.py`` driven by headless Chromium.
+"""The dashboard in a real browser: ``solara run sim/views/app.py`` driven by headless Chromium.
 
 Debian's ``chromium`` (``scripts/install-browser``) is launched by Python Playwright with
 ``executable_path`` (a Playwright-downloaded browser is not available here), and the page
@@ -57,7 +57,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server():
-    """``solara run sim/app.py`` on a free local port, offline-ready; its URL."""
+    """``solara run sim/views/app.py`` on a free local port, offline-ready; its URL."""
     assets = _assets_script()
     cache = assets.cache_dir()
     missing = [f"{n}@{v}" for n, v in assets.pinned_versions().items()
@@ -71,7 +71,7 @@ def server():
     log_path = ARTIFACTS / "dashboard-server.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [str(solara), "run", "sim/app.py", "--host", "127.0.0.1", "--port", str(port),
+        [str(solara), "run", "sim/views/app.py", "--host", "127.0.0.1", "--port", str(port),
          "--no-open", "--production"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"

@@ -105,7 +105,7 @@ def test_results_are_readable_by_others(tmp_path):
 
     old = os.umask(0o022)
     try:
-        from sim.storage import atomic_dir, write_json
+        from sim.study.storage import atomic_dir, write_json
 
         with atomic_dir(tmp_path / "run") as tmp:
             write_json(tmp / "a.json", {"x": 1})

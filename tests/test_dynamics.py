@@ -1,4 +1,4 @@
-"""Each mechanism of sim.dynamics alone, against hand-computed values."""
+"""Each mechanism of sim.core.dynamics alone, against hand-computed values."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sim import dynamics
-from sim.dynamics import Level
+from sim.core import dynamics
+from sim.core.dynamics import Level
 
 THRESHOLDS = np.array([0.75, 1.0, 1.5, 2.6])
 

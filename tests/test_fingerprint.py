@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 from sim.config import compose
-from sim.model import ConflictModel
+from sim.core.model import ConflictModel
 from tests.conftest import ROOT
 
 FILE = ROOT / "tests" / "data" / "fingerprints.json"

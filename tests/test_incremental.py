@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 import pytest
 
 from sim import ConflictModel, compose
-from sim.dynamics import Level
-from sim.params import ShockParams
-from sim.shocks import ShockCalendar
+from sim.core.dynamics import Level
+from sim.core.params import ShockParams
+from sim.core.shocks import ShockCalendar
 from tests.test_fingerprint import CASES
 
 
@@ -107,7 +107,7 @@ def test_relapses_are_violence_onsets_of_parties_with_an_agreement():
 def outcomes_from_frames(model) -> dict:
     """The spell and crisis outcomes by their definitions, on the DataFrames
     (``metrics.episodes``, ``model.crises``); ``metrics.outcomes`` uses the arrays."""
-    from sim import metrics
+    from sim.core import metrics
 
     spells = metrics.episodes(model.level_history, model.weeks)
     started, ended = spells[spells.start_week > 0], spells[spells.ended]
@@ -129,7 +129,7 @@ def outcomes_from_frames(model) -> dict:
 
 @pytest.mark.parametrize("name", [n for n in CASES if "_parties" not in n])
 def test_outcomes_from_arrays_equal_their_dataframe_definitions(name):
-    from sim import metrics
+    from sim.core import metrics
 
     model = ConflictModel(compose(CASES[name])).run()
     fast, expected = metrics.outcomes(model), outcomes_from_frames(model)

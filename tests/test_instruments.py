@@ -6,10 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import ConflictModel, metrics
-from sim.agents import Mediator
-from sim.params import InstrumentSpec, Params
-from sim.policies import INSTRUMENTS
+from sim import ConflictModel
+
+from sim.core import metrics
+from sim.core.agents import Mediator
+from sim.core.params import InstrumentSpec, Params
+from sim.core.policies import INSTRUMENTS
 from tests.conftest import make_params, micro_params
 
 # two parties at their linear equilibrium h = g/(a − k) = 0.3/0.2 = 1.5: warned at week 1

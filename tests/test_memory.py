@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import tracemalloc
 
-from sim import ConflictModel, metrics
+from sim import ConflictModel
+
+from sim.core import metrics
 from tests.conftest import make_params
 
 

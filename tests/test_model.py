@@ -12,10 +12,11 @@ import pytest
 import scipy.sparse as sp
 
 import sim
-from sim import ConflictModel, metrics
-from sim.agents import Party
-from sim.dynamics import Level
-from sim.params import Params
+from sim import ConflictModel
+from sim.core import metrics
+from sim.core.agents import Party
+from sim.core.dynamics import Level
+from sim.core.params import Params
 from tests.conftest import ROOT, make_params
 
 
@@ -59,7 +60,7 @@ def test_events_table(model):
     ev = model.events
     assert list(ev.columns) == ["week", "kind", "party", "actor", "detail"]
     assert ev.week.is_monotonic_increasing
-    from sim.events import EventKind
+    from sim.core.events import EventKind
 
     assert set(ev.kind) <= {k.value for k in EventKind}
     assert {"escalation", "violence_onset", "warning", "election"} <= set(ev.kind)
@@ -186,7 +187,7 @@ def test_network_file_parties_and_attributes():
 
 
 def test_core_does_not_import_hydra_or_matplotlib():
-    code = ("import sys, sim.model, sim.metrics, sim.runner; "
+    code = ("import sys, sim.core.model, sim.core.metrics, sim.study.runner; "
             "bad = [m for m in ('hydra', 'matplotlib', 'omegaconf') if m in sys.modules]; "
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,

@@ -8,9 +8,9 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from sim.network import (NetworkError, build_network, load_network, spectral_radius,
+from sim.core.network import (NetworkError, build_network, load_network, spectral_radius,
                          validate_graph, weight_matrix)
-from sim.params import NetworkParams
+from sim.core.params import NetworkParams
 from tests.conftest import ROOT
 
 FAMILIES = ["regional_blocks", "small_world", "scale_free"]
@@ -165,7 +165,7 @@ def test_validate_graph_rejects_bad_node_values():
 def test_sparse_block_model_matches_the_block_model_statistically():
     """Same distribution as networkx's generator: ties within and between regions at the
     configured rates (tolerance ±10% on counts of about 10^4), no self loops or repeats."""
-    from sim.network import sparse_block_model
+    from sim.core.network import sparse_block_model
 
     sizes = [3000, 3000, 4000]
     probs = [[1e-3, 1e-4, 2e-4], [1e-4, 2e-3, 0.0], [2e-4, 0.0, 5e-4]]
@@ -198,7 +198,7 @@ def test_large_block_model_is_built_sparsely_and_seeded():
 
 def test_sparse_block_model_pairs_are_distinct_and_ordered():
     """Every tie index of a block maps to its own pair (i < j): no repeats are lost."""
-    from sim.network import sparse_block_model
+    from sim.core.network import sparse_block_model
 
     g = sparse_block_model([60], [[1.0]], np.random.default_rng(0))  # every pair tied
     assert g.number_of_edges() == 60 * 59 // 2
@@ -297,7 +297,7 @@ def test_weights_that_would_overflow_are_refused(tmp_path, weight, normalise, fr
 
 def test_tiny_tie_probabilities_build(tmp_path):
     """networkx's block model divides by log(1 - p), which is 0 for p below ~1e-16."""
-    from sim.params import NetworkParams
+    from sim.core.params import NetworkParams
 
     g = build_network(NetworkParams(n_parties=10, n_regions=2, between_degree=1e-300),
                       np.random.default_rng(0))

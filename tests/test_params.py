@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.params import ParameterError, Params, iter_fields, validate
+from sim.core.params import ParameterError, Params, iter_fields, validate
 from tests.conftest import ROOT, make_params
 
 
@@ -132,7 +132,7 @@ def test_yaml_group_files_hold_only_what_differs_from_defaults():
 
 
 def test_docs_parameter_tables_are_generated_from_params():
-    """docs/model.md's tables come from sim/params.py (scripts/param_table.py --write)."""
+    """docs/model.md's tables come from sim/core/params.py (scripts/param_table.py --write)."""
     import subprocess
     import sys
 
@@ -243,8 +243,8 @@ def test_memory_estimate_covers_what_a_run_uses():
     numpy and networkx report their allocations to tracemalloc), and not far above it."""
     import tracemalloc
 
-    from sim import metrics
-    from sim.params import estimated_memory_bytes
+    from sim.core import metrics
+    from sim.core.params import estimated_memory_bytes
 
     p = make_params(**{"network.n_parties": 20000, "horizon_weeks": 400,
                        "un.reporting_lag_weeks": 20})

@@ -8,7 +8,8 @@ import pytest
 from scipy import stats
 
 import sim
-from sim import ConflictModel, metrics
+from sim import ConflictModel
+from sim.core import metrics
 from tests.conftest import ROOT
 
 SHIPPED = ["none", "early_statement", "fact_finding", "envoy", "graduated", "late_envoy"]

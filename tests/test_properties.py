@@ -6,7 +6,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import ConflictModel, metrics
+from sim import ConflictModel
+
+from sim.core import metrics
 from tests.conftest import make_params
 
 param_space = st.fixed_dictionaries({
@@ -52,7 +54,7 @@ def test_invariants(over):
        old=st.integers(0, 4), hyst=st.floats(0, 0.7))
 def test_levels_move_consistently(h, old, hyst):
     """A level never rises past what hostility reaches, nor falls below it."""
-    from sim.dynamics import update_levels
+    from sim.core.dynamics import update_levels
 
     th = np.array([0.75, 1.0, 1.5, 2.6])
     h = np.array(h)
@@ -69,8 +71,8 @@ def test_levels_move_consistently(h, old, hyst):
        hyst=st.sampled_from([0.0, 0.2, 0.1, 0.7]))
 def test_both_ways_of_counting_thresholds_agree(h, old, hyst):
     """Small networks count thresholds with searchsorted, large ones with comparisons
-    (sim.dynamics.LEVELS_BY_SEARCH_BELOW): the levels are the same, thresholds included."""
-    from sim import dynamics
+    (sim.core.dynamics.LEVELS_BY_SEARCH_BELOW): the levels are the same, thresholds included."""
+    from sim.core import dynamics
 
     th = np.array([0.75, 1.0, 1.5, 2.6])
     h, old = np.array(h), np.array(old[:len(h)], np.int8)

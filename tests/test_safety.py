@@ -21,7 +21,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from sim import storage
+from sim.study import storage
 from tests.conftest import ROOT, run_cli
 
 SMALL = ["horizon_weeks=8", "network.n_parties=20", "study.replications=2",
@@ -219,7 +219,7 @@ def test_a_sweep_is_validated_whole_before_anything_is_written(tmp_path, args, f
 def test_sensitivity_uncertainties_must_be_numeric_parameters_valid_at_both_ends(
         name, bounds, fragment):
     from sim.config import AppConfig, validate_app
-    from sim.params import ParameterError
+    from sim.core.params import ParameterError
 
     app = AppConfig()
     app.study.sweep_name = "s"  # the CLI resolves its ${now:...} default
@@ -331,7 +331,7 @@ def test_a_rebuilt_report_removes_what_an_interrupted_one_left(tmp_path):
 # ---------------------------------------------------------------- operating-system errors
 FAULTS = """
 import errno, os, runpy, sys
-import sim.sweep as sweep
+import sim.study.sweep as sweep
 faults = sys.argv[1].split(",")
 if "job" in faults:
     def broken(*a, **k): raise RuntimeError("simulated failure of the job")

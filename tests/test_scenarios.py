@@ -18,9 +18,9 @@ import pytest
 import yaml
 
 import sim
-import sim.metrics
-from sim.dynamics import Level
-from sim.params import Params
+import sim.core.metrics
+from sim.core.dynamics import Level
+from sim.core.params import Params
 from tests.conftest import ROOT
 
 # One xdist worker runs the whole file, so the cached runs are shared by its tests.
@@ -54,8 +54,8 @@ def _default(dotted: str):
 
 
 def summary(model: sim.ConflictModel) -> dict[str, float]:
-    """``sim.metrics.outcomes`` plus the quantities that define the scenarios."""
-    out = sim.metrics.outcomes(model)
+    """``sim.core.metrics.outcomes`` plus the quantities that define the scenarios."""
+    out = sim.core.metrics.outcomes(model)
     s = model.state
     violent = model.level_history >= Level.VIOLENCE
     reached = violent.any(axis=0)
@@ -141,7 +141,7 @@ def test_scenario_composes_and_runs(name, policy):
         for part in dotted.split("."):
             node = getattr(node, part)
         assert node == value, dotted
-    out = sim.metrics.outcomes(sim.ConflictModel(params).run())
+    out = sim.core.metrics.outcomes(sim.ConflictModel(params).run())
     assert out["violence_party_weeks"] >= 0 and out["peak_level"] in range(5)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim import search
+from sim.study import search
 from tests.conftest import run_cli
 
 

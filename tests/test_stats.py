@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats as st
 
-from sim import stats
+from sim.study import stats
 
 
 def test_wilson_matches_the_closed_form_and_a_textbook_value():

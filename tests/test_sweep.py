@@ -8,8 +8,8 @@ import os
 import pandas as pd
 import pytest
 
-from sim import sweep
-from sim.storage import _host
+from sim.study import sweep
+from sim.study.storage import _host
 from tests.conftest import run_cli
 
 SMALL = ["experiment=compare_policies", "study.replications=3",
@@ -221,7 +221,7 @@ def test_replications_keep_memory_flat(monkeypatch):
     import gc
     import tracemalloc
 
-    from sim.params import Params
+    from sim.core.params import Params
 
     def peak(n):
         gc.collect()

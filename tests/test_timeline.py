@@ -1,4 +1,4 @@
-"""One-run figures: ``python -m sim plot=timeline`` and ``sim.timeline``."""
+"""One-run figures: ``python -m sim plot=timeline`` and ``sim.views.timeline``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 import sim
-from sim import timeline
+from sim.views import timeline
 from tests.conftest import run_cli
 
 FIGURES = ["timeline.png", "timeline.svg", "network.gif"]

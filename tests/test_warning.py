@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim import ConflictModel
-from sim.warning import score_warnings
+from sim.core.warning import score_warnings
 from tests.conftest import micro_params
 
 TWO = {"a": {"region": "r", "grievance": 0.3, "hostility": 0.0, "restraint": 0.4},
@@ -65,7 +65,7 @@ def test_crisis_closes_after_calm_weeks(tmp_path):
 
 def test_observation_noise_draws_do_not_touch_the_world():
     """Observers draw from their own stream: the world is the same with or without them."""
-    from sim.params import Params
+    from sim.core.params import Params
 
     a = Params(seed=5)
     b = Params(seed=5)
@@ -77,7 +77,7 @@ def test_observation_noise_draws_do_not_touch_the_world():
 
 
 def test_regional_office_sharpens_and_speeds_the_un_in_its_region():
-    from sim.params import Params
+    from sim.core.params import Params
 
     p = Params(seed=1)
     p.un.regional_offices = [2]
@@ -94,7 +94,7 @@ def test_regional_office_sharpens_and_speeds_the_un_in_its_region():
 
 
 def test_unknown_office_region_is_an_error():
-    from sim.params import ParameterError, Params
+    from sim.core.params import ParameterError, Params
 
     p = Params()
     p.un.regional_offices = [7]

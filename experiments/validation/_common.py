@@ -4,7 +4,7 @@ Each script in this folder is one comparison of the model's behaviour with a fac
 not tuned on (docs/validation.md). They all take ``--seeds`` (how many seeded runs),
 ``--first-seed`` and ``--out`` (the output folder, by default
 ``results/validation/<name>/``), write their tables as CSV and their figures as PNG and
-SVG atomically (``sim.storage.write_atomic``), print their tables, and write a
+SVG atomically (``sim.study.storage.write_atomic``), print their tables, and write a
 ``manifest.json`` (seeds, versions, git commit, command, times).
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.storage import manifest, now_iso, write_atomic, write_json, write_table
+from sim.study.storage import manifest, now_iso, write_atomic, write_json, write_table
 
 ROOT = Path(__file__).resolve().parents[2]
 

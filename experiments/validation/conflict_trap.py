@@ -41,9 +41,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common  # noqa: E402
 
 import sim  # noqa: E402
-from sim.dynamics import Level  # noqa: E402
-from sim.metrics import episodes  # noqa: E402
-from sim.stats import wilson_interval  # noqa: E402
+from sim.core.dynamics import Level  # noqa: E402
+from sim.core.metrics import episodes  # noqa: E402
+from sim.study.stats import wilson_interval  # noqa: E402
 
 NAME = "conflict_trap"
 RELAPSE_WEEKS = 52

@@ -20,8 +20,8 @@ Arms, each run on the same seeds of the default scenario:
 
 Paired differences (arm minus arm on the same seed) of ``violence_party_weeks`` and of
 ``armed_conflict`` (0/1 per run), with 95% percentile-bootstrap intervals
-(``sim.stats.bootstrap_interval``); per-arm shares of armed conflict with Wilson
-intervals (``sim.stats.wilson_interval``).
+(``sim.study.stats.bootstrap_interval``); per-arm shares of armed conflict with Wilson
+intervals (``sim.study.stats.wilson_interval``).
 
     .venv/bin/python experiments/validation/early_vs_late.py            # 200 seeds, ≈ 1 min
     .venv/bin/python experiments/validation/early_vs_late.py --seeds 50
@@ -39,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common  # noqa: E402
 
 import sim  # noqa: E402
-import sim.metrics  # noqa: E402
-from sim.stats import bootstrap_interval, wilson_interval  # noqa: E402
+import sim.core.metrics  # noqa: E402
+from sim.study.stats import bootstrap_interval, wilson_interval  # noqa: E402
 
 NAME = "early_vs_late"
 ARMS = {
@@ -72,7 +72,7 @@ def run_arms(seeds: list[int]) -> pd.DataFrame:
         params = sim.compose(overrides)
         for seed in seeds:
             params.seed = seed
-            out = sim.metrics.outcomes(sim.ConflictModel(params).run())
+            out = sim.core.metrics.outcomes(sim.ConflictModel(params).run())
             rows.append({"arm": arm, "seed": seed, **{k: out[k] for k in OUTCOMES}})
     return pd.DataFrame(rows)
 

@@ -21,7 +21,7 @@ trajectory does:
 The empirical threshold of a network is then bracketed between the largest converged
 and the smallest runaway ratio, the bracket narrowed by five bisections (1,000 weeks
 each), and set against the analytic value 1. For converged grid runs with r ≤ r* − 0.1 the final state is compared with h*
-(``sim.dynamics.linear_equilibrium``), and for every run the measured γ with the analytic
+(``sim.core.dynamics.linear_equilibrium``), and for every run the measured γ with the analytic
 1 + Δt·s, s the spectral abscissa of k·W − diag(a).
 
 Three extra rows per size-60 network keep the default heterogeneous restraint
@@ -45,9 +45,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common  # noqa: E402
 
 from sim import ConflictModel  # noqa: E402
-from sim.dynamics import linear_equilibrium  # noqa: E402
-from sim.network import spectral_radius  # noqa: E402
-from sim.params import Params, with_overrides  # noqa: E402
+from sim.core.dynamics import linear_equilibrium  # noqa: E402
+from sim.core.network import spectral_radius  # noqa: E402
+from sim.core.params import Params, with_overrides  # noqa: E402
 
 NAME = "threshold"
 FAMILIES = ("regional_blocks", "small_world", "scale_free")

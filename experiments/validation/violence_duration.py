@@ -1,7 +1,7 @@
 """How long violence lasts: the distribution of episode lengths, with censoring.
 
 An episode is a spell of consecutive weeks a party spends at level ≥ 3 (violence), as
-``sim.metrics.episodes`` finds them; armed-conflict spells (level 4) are measured the same
+``sim.core.metrics.episodes`` finds them; armed-conflict spells (level 4) are measured the same
 way. Runs the default scenario with no international response on many seeds. Spells
 that began at week 0 (left-censored) are left out; spells still running at the horizon
 are right-censored. The script reports the raw lengths of ended spells (biased short:
@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common  # noqa: E402
 
 import sim  # noqa: E402
-from sim.dynamics import Level  # noqa: E402
-from sim.metrics import episodes  # noqa: E402
+from sim.core.dynamics import Level  # noqa: E402
+from sim.core.metrics import episodes  # noqa: E402
 
 NAME = "violence_duration"
 LONG_HORIZON = 520

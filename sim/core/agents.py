@@ -1,6 +1,6 @@
 """Mesa agents. Parties are thin views on the model's arrays (DESIGN.md §1.5).
 
-The escalation update is one vectorised step over all parties (``sim.dynamics``); a
+The escalation update is one vectorised step over all parties (``sim.core.dynamics``); a
 ``Party`` agent holds only its index, and its attributes read and write the model's
 arrays, so Mesa's API (``model.agents``, ``AgentSet``, DataCollector, SolaraViz) still
 sees one agent per party.
@@ -14,10 +14,10 @@ from collections import deque
 
 import mesa
 
-from sim.dynamics import Level
+from sim.core.dynamics import Level
 
 if TYPE_CHECKING:
-    from sim.model import ConflictModel
+    from sim.core.model import ConflictModel
 
 
 def _array_view(name: str, doc: str, cast=float) -> property:
@@ -75,7 +75,7 @@ class Body(mesa.Agent):
 
     Attributes:
         name: e.g. ``"UN"`` or ``"RB1"``.
-        params: its :class:`~sim.params.BodyParams`.
+        params: its :class:`~sim.core.params.BodyParams`.
         members: bool per party: the parties it serves (all, for the UN).
         mediators: its pool of :class:`Mediator` agents.
         queue: envoy requests waiting for a free mediator (first come, first served).

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import metrics
-from sim.model import ConflictModel
-from sim.params import ParameterError, Params, with_overrides
+from sim.core import metrics
+from sim.core.model import ConflictModel
+from sim.core.params import ParameterError, Params, with_overrides
 
 METHODS = ("sobol", "morris")
 

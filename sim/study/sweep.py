@@ -9,7 +9,7 @@ A sweep folder looks like::
         failed/<key>.json           a job that raised: its overrides, config and error
         sweep.json                  the jobs this sweep runs (keys and overrides)
         sweep.lock                  held by the process running the sweep (one at a time)
-        runs.parquet, summary.csv, report.md, figures/   (written by sim.report)
+        runs.parquet, summary.csv, report.md, figures/   (written by sim.study.report)
         manifest.json
 
 ``<key>`` is a hash of the job's resolved configuration, so re-running a sweep skips the
@@ -30,10 +30,10 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from sim import metrics
-from sim.model import ConflictModel
-from sim.params import Params
-from sim.storage import (atomic_dir, clean_stale_temps, manifest, now_iso, write_json,
+from sim.core import metrics
+from sim.core.model import ConflictModel
+from sim.core.params import Params
+from sim.study.storage import (atomic_dir, clean_stale_temps, manifest, now_iso, write_json,
                          write_table)
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def run_replications(params: Params, seeds: list[int], inputs: dict[str, Any],
     """Run one model per seed in this process; one row per run.
 
     Columns: the ``inputs`` (swept inputs: scenario, policy, …), ``seed``,
-    ``replication`` and every outcome of :func:`sim.metrics.outcomes`. Only outcomes are
+    ``replication`` and every outcome of :func:`sim.core.metrics.outcomes`. Only outcomes are
     kept, so memory stays flat however many runs there are.
     """
     iterator: Iterable = enumerate(seeds)

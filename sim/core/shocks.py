@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from sim.params import ShockParams
+from sim.core.params import ShockParams
 
 WEEKS_PER_YEAR = 52.0
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim import metrics
-from sim.model import ConflictModel
-from sim.params import Params
-from sim.storage import (RESULTS, atomic_dir, manifest, now_iso, write_json, write_table,
+from sim.core import metrics
+from sim.core.model import ConflictModel
+from sim.core.params import Params
+from sim.study.storage import (RESULTS, atomic_dir, manifest, now_iso, write_json, write_table,
                          write_yaml)
 
 

@@ -2,7 +2,7 @@
 
 Used by ``python -m sim plot=timeline`` (:func:`plot_run` writes ``timeline.png``,
 ``timeline.svg`` and ``network.gif`` into the run's folder) and by the dashboard
-(``sim/app.py``), which draws the same pictures week by week.
+(``sim/views/app.py``), which draws the same pictures week by week.
 
 Matplotlib is used through ``matplotlib.figure.Figure`` only (no pyplot, no global
 state), so figures can be drawn from several threads (one per dashboard visitor).
@@ -38,10 +38,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Patch
 from matplotlib.ticker import MaxNLocator
 
-from sim.dynamics import Level
+from sim.core.dynamics import Level
 
 if TYPE_CHECKING:
-    from sim.model import ConflictModel
+    from sim.core.model import ConflictModel
 
 __all__ = ["LEVEL_COLOURS", "LEVEL_LABELS", "NetworkPainter", "TimelinePainter",
            "envoy_spells", "envoys_at", "envoys_now", "network_layout", "plot_run",
@@ -634,7 +634,7 @@ def plot_run(model: "ConflictModel", folder: Path | str) -> list[Path]:
     (temporary file, then rename): if drawing fails, nothing is written; a file is
     either whole or absent.
     """
-    from sim.storage import write_atomic
+    from sim.study.storage import write_atomic
 
     folder = Path(folder)
     fig = timeline_figure(model)

@@ -15,10 +15,10 @@ from dataclasses import replace
 
 import pandas as pd
 
-from sim import stats
-from sim.params import Params
-from sim.rng import draw_seeds
-from sim.sweep import run_replications
+from sim.study import stats
+from sim.core.params import Params
+from sim.core.rng import draw_seeds
+from sim.study.sweep import run_replications
 
 #: Added to the cost of an infeasible trial, per unit of excess risk (USD).
 PENALTY_USD = 1e12

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from sim.agents import Body, Mediator
-from sim.events import EventKind
-from sim.params import EnvoyParams, FactFindingParams, StatementParams
+from sim.core.agents import Body, Mediator
+from sim.core.events import EventKind
+from sim.core.params import EnvoyParams, FactFindingParams, StatementParams
 
 if TYPE_CHECKING:
-    from sim.policies.response import ResponseSystem, Slot
+    from sim.core.policies.response import ResponseSystem, Slot
 
 
 class Instrument:

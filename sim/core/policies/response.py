@@ -1,6 +1,6 @@
 """The response system: turns warnings into decisions, decisions into effects.
 
-For every crisis (``sim.warning``) and every instrument of the policy whose trigger fires,
+For every crisis (``sim.core.warning``) and every instrument of the policy whose trigger fires,
 a decision comes due at::
 
     trigger week + delay_days/7 + consensus time of the acting body
@@ -10,7 +10,7 @@ a decision comes due at::
 slower of the two bodies). The decision is taken at the first step at or after that week;
 the **warning-to-action gap** of a crisis is its first decision's week minus its warning
 week. Decisions whose crisis has closed are dropped. Instruments then act
-(``sim.policies.instruments``), and each week the effects are written into the model's
+(``sim.core.policies.instruments``), and each week the effects are written into the model's
 ``cost`` and ``misperception`` arrays and the observers' noise factors.
 
 Everything is held in per-party arrays, one set per instrument of the policy (a
@@ -29,14 +29,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
-from sim.agents import Body, Mediator
-from sim.dynamics import Level
-from sim.events import EventKind
-from sim.params import InstrumentSpec
-from sim.policies.instruments import INSTRUMENTS, EnvoyDeployment, Instrument
+from sim.core.agents import Body, Mediator
+from sim.core.dynamics import Level
+from sim.core.events import EventKind
+from sim.core.params import InstrumentSpec
+from sim.core.policies.instruments import INSTRUMENTS, EnvoyDeployment, Instrument
 
 if TYPE_CHECKING:
-    from sim.model import ConflictModel
+    from sim.core.model import ConflictModel
 
 _EPS = 1e-9
 _NONE = np.empty(0, dtype=np.int64)

@@ -1,0 +1,933 @@
+"""Every parameter of PrevSim: its default, unit, valid range and source, in one place.
+
+This module is the single source of defaults. The Hydra schema (``sim.config``), the YAML
+files under ``configs/``, the documentation (``docs/model.md``) and the dashboard's
+controls are all derived from these dataclasses; nobody retypes a default.
+
+Conventions:
+    * Units are in the names (``_weeks``, ``_days``, ``_usd``, ``_per_year``) or, for the
+      rates of the hostility equation, given in the field's ``unit`` metadata.
+      Hostility is a dimensionless index; rates in the hostility equation are per week.
+    * Each field carries metadata: ``help`` (meaning), ``unit``, bounds (``ge``, ``gt``,
+      ``le``, ``lt``) or ``choices``, and ``source`` (where the default comes from).
+      :func:`validate` checks every bound generically and then the cross-field rules.
+    * The dataclasses are plain (not frozen): Hydra's structured configs need that.
+
+Sources cited as ``¶N`` are paragraphs of the UN Secretary-General's report
+*Preventive diplomacy: delivering results* (S/2011/552), summarised in DOMAIN.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import functools
+import math
+import operator
+import re
+import typing
+from dataclasses import dataclass, field
+from typing import Any, List, Optional
+
+import numpy as np
+
+__all__ = [
+    "DynamicsParams",
+    "EscalationParams",
+    "HistoryParams",
+    "NetworkParams",
+    "ParameterError",
+    "Params",
+    "PolicyParams",
+    "RecordParams",
+    "ScenarioInfo",
+    "ShockParams",
+    "iter_fields",
+    "validate",
+    "with_overrides",
+]
+
+DAYS_PER_WEEK = 7.0
+#: Upper bounds shared by many fields: generous (far beyond any calibrated value) but
+#: finite, so that no accepted value overflows to inf or nan inside a run.
+MAX_HOSTILITY = 1e30   # thresholds, hostility values, the hostility cap (the analytic
+                       # threshold study raises the cap to 1e30 to measure growth)
+MAX_WEIGHT = 1e6       # a tie weight (generated or read from a file)
+MAX_USD = 1e12         # one cost item
+MAX_SEED = 2**63 - 1   # seeds are kept as 64-bit integers in the tables
+PROTOTYPE = "DESIGN.md §3 prototype, calibrated (docs/model.md, Calibration)"
+
+
+#: Names that become part of a file or folder name (``scenario.name``, ``policy.name``,
+#: ``study.name``, ``study.sweep_name``): letters, digits, ``.``, ``_`` and ``-``,
+#: starting with a letter or digit, at most 64 characters. So no name can climb out of
+#: ``results/`` (``..``, ``/``), hide a folder (``.x``), or make a file name too long.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+NAME_RULE = ("1-64 letters, digits, '.', '_' or '-', starting with a letter or digit "
+             "(it becomes part of a folder name)")
+
+
+def param(
+    default: Any,
+    *,
+    help: str,
+    unit: str = "-",
+    source: str = "modelling choice",
+    ge: float | None = None,
+    gt: float | None = None,
+    le: float | None = None,
+    lt: float | None = None,
+    choices: tuple[str, ...] | None = None,
+    name: bool = False,
+) -> Any:
+    """A dataclass field with its documentation and valid range as metadata.
+
+    ``name=True`` marks a text that becomes part of a path: it must match
+    :data:`NAME_PATTERN`."""
+    meta = {"help": help, "unit": unit, "source": source, "ge": ge, "gt": gt, "le": le,
+            "lt": lt, "choices": choices, "name": name}
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: type(default)(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass
+class ScenarioInfo:
+    """Which stylised case the parameters describe."""
+
+    name: str = param("default", help="Scenario name (the configs/scenario/ file that set "
+                      "it); part of run folder names.", name=True)
+    description: str = param(
+        "Sixty parties in four regions, calibrated to produce episodes of violence.",
+        help="One line on what the scenario represents.",
+    )
+
+
+@dataclass
+class NetworkParams:
+    """Who reacts to whom: the weighted graph W of parties."""
+
+    kind: str = param(
+        "regional_blocks",
+        help="Graph family: a block model of regions (stochastic block model), a "
+        "Watts-Strogatz small world, a Barabási-Albert scale-free graph, or a file.",
+        choices=("regional_blocks", "small_world", "scale_free", "file"),
+    )
+    n_parties: int = param(60, help="Number of parties (nodes) of a generated network.",
+                           unit="parties", ge=2, le=10_000_000, source=PROTOTYPE)
+    n_regions: int = param(4, help="Regions of the block model (become regional bodies' "
+                           "memberships); contiguous ring segments on a small world.",
+                           unit="regions", ge=1, le=1000, source=PROTOTYPE)
+    within_degree: float = param(3.0, help="Block model: expected number of ties a party "
+                                 "has inside its own region (sets the within-region tie "
+                                 "probability, so density stays fixed as networks grow).",
+                                 unit="ties", ge=0, le=1000, source=PROTOTYPE)
+    between_degree: float = param(0.5, help="Block model: expected number of ties a party "
+                                  "has to other regions (cross-border spillover channels).",
+                                  unit="ties", ge=0, le=1000, source=PROTOTYPE)
+    k_nearest: int = param(4, help="Small world: each party is tied to its k nearest "
+                           "neighbours on a ring before rewiring.", unit="ties", ge=2, le=1000)
+    rewire_prob: float = param(0.1, help="Small world: probability of rewiring each tie.",
+                               unit="probability", ge=0, le=1)
+    attach_edges: int = param(2, help="Scale free: ties each new party makes "
+                              "(preferential attachment).", unit="ties", ge=1, le=1000)
+    weight_min: float = param(0.5, help="Generated ties get a weight drawn uniformly "
+                              "from [weight_min, weight_max].", unit="-", ge=0, le=MAX_WEIGHT)
+    weight_max: float = param(1.5, help="Upper bound of generated tie weights.", unit="-",
+                              ge=0, le=MAX_WEIGHT)
+    normalise: str = param(
+        "row",
+        help="How raw tie weights become W: 'row' divides each row by its sum (a party "
+        "reacts to the weighted mean of its neighbours; ρ(W)=1 when no party is "
+        "isolated), 'spectral' divides by ρ(W), 'none' keeps raw weights.",
+        choices=("row", "spectral", "none"),
+        source=PROTOTYPE,
+    )
+    path: Optional[str] = param(None, help="Network file for kind=file (GraphML or edge "
+                                "list; relative paths are resolved from the working "
+                                "directory).")
+    file_format: str = param("auto", help="Format of the network file; 'auto' goes by "
+                             "extension (.graphml/.xml → GraphML, else edge list).",
+                             choices=("auto", "graphml", "edgelist"))
+
+
+@dataclass
+class DynamicsParams:
+    """The network Richardson map with incentives and its three feedbacks.
+
+    One step of length ``dt`` weeks (``Params.step_days / 7``)::
+
+        h ← max(0, h + dt·(k·W·h̃ − a∘h + g + mob(h) − weariness − cost + shocks)
+                    + noise_sd·√dt·ε)
+
+    where ``h̃`` is hostility as perceived, with misperception noise.
+    """
+
+    reaction: float = param(0.2, help="k: how strongly a party reacts to its neighbours' "
+                            "perceived hostility (Richardson's defence coefficient).",
+                            unit="1/week", ge=0, le=100, source=PROTOTYPE)
+    restraint_mean: float = param(0.4, help="a: mean restraint, the rate at which a "
+                                  "party's hostility relaxes on its own (Richardson's "
+                                  "fatigue/expense coefficient).", unit="1/week", gt=0,
+                                  le=100, source=PROTOTYPE)
+    restraint_sd: float = param(0.05, help="Spread of restraint across parties (normal, "
+                                "truncated at 10% of the mean).", unit="1/week", ge=0, le=100)
+    grievance_mean: float = param(0.08, help="g: mean baseline grievance, a constant push "
+                                  "towards hostility.", unit="hostility/week", ge=0, le=100,
+                                  source=PROTOTYPE)
+    grievance_cv: float = param(0.5, help="Coefficient of variation of baseline grievance "
+                                "across parties (gamma distribution; 0 = identical).",
+                                unit="-", ge=0, le=10, source=PROTOTYPE)
+    initial_hostility_mean: float = param(0.3, help="Mean hostility at week 0.",
+                                          unit="hostility", ge=0, le=MAX_HOSTILITY)
+    initial_hostility_sd: float = param(0.1, help="Spread of hostility at week 0 (normal, "
+                                        "truncated at 0).", unit="hostility", ge=0, le=MAX_HOSTILITY)
+    noise_sd: float = param(0.12, help="Exogenous noise on hostility (events nobody "
+                            "controls). 0 switches off every kind of noise, misperception "
+                            "included.", unit="hostility/√week", ge=0, le=100, source=PROTOTYPE)
+    misperception: float = param(1.0, help="Misperception: each party misreads each "
+                                 "neighbour's hostility with noise of sd "
+                                 "misperception·noise_sd (fact-finding lowers it).",
+                                 unit="× noise_sd", ge=0, le=100, source="¶32 (fact-finding "
+                                 "corrects misperception); DESIGN.md §3")
+    feedback: bool = param(True, help="Switch for the three feedbacks (mobilisation, war "
+                           "weariness, grievance memory). Off: the linear map.")
+    mobilisation: float = param(0.45, help="m: strength of the self-reinforcing "
+                                "mobilisation term m·sigmoid((h−θ)/s) near the violence "
+                                "threshold: violence begets violence.",
+                                unit="hostility/week", ge=0, le=100, source=PROTOTYPE)
+    mobilisation_threshold: float = param(1.5, help="θ: hostility at which mobilisation "
+                                          "is half on (the threshold moment, ¶45).",
+                                          unit="hostility", gt=0, le=MAX_HOSTILITY, source=PROTOTYPE)
+    mobilisation_width: float = param(0.15, help="s: width of the mobilisation switch.",
+                                      unit="hostility", ge=1e-6, le=MAX_HOSTILITY, source=PROTOTYPE)
+    weariness_rate: float = param(0.01, help="War weariness added per week a party spends "
+                                  "at violence or above; it is subtracted from the "
+                                  "hostility drive, so wars end (hurting stalemate).",
+                                  unit="hostility/week²", ge=0, le=100, source=PROTOTYPE)
+    weariness_decay: float = param(0.05, help="Fraction of war weariness that fades each "
+                                   "week out of violence (none fades while fighting goes on).", unit="1/week", ge=0, le=1)
+    grievance_gain: float = param(0.004, help="Grievance added per week at violence or "
+                                  "above (grievance memory: the conflict trap emerges).",
+                                  unit="hostility/week²", ge=0, le=100,
+                                  source="¶29 (conflict trap); calibrated")
+    grievance_decay: float = param(0.01, help="Fraction of excess grievance (above the "
+                                   "baseline) that fades each week.", unit="1/week", ge=0,
+                                   le=1, source="calibrated: half-life ≈ 69 weeks")
+    will_to_settle_mean: float = param(0.5, help="Mean will to settle at week 0 "
+                                       "(beta distributed); decisive for mediation (¶41).",
+                                       unit="probability-like 0-1", ge=0, le=1,
+                                       source="¶41")
+    ripeness: float = param(2.0, help="How much war weariness raises the will to settle "
+                            "(a hurting stalemate ripens a conflict for mediation).",
+                            unit="1/hostility", ge=0, le=1000)
+    hostility_cap: float = param(1e6, help="Numerical guard: hostility saturates here. "
+                                 "The dynamics are exactly the linear map below it.",
+                                 unit="hostility", gt=0, le=MAX_HOSTILITY)
+
+
+@dataclass
+class EscalationParams:
+    """The escalation ladder: hostility thresholds of levels 1-4, with hysteresis."""
+
+    tension: float = param(0.75, help="Hostility at which a party enters level 1, tension.",
+                           unit="hostility", gt=0, le=MAX_HOSTILITY, source=PROTOTYPE)
+    crisis: float = param(1.0, help="Hostility at which a party enters level 2, crisis.",
+                          unit="hostility", gt=0, le=MAX_HOSTILITY, source=PROTOTYPE)
+    violence: float = param(1.5, help="Hostility at which a party enters level 3, violence "
+                            "(the threshold moment, ¶45).", unit="hostility", gt=0, le=MAX_HOSTILITY,
+                            source=PROTOTYPE)
+    armed_conflict: float = param(2.6, help="Hostility at which a party enters level 4, "
+                                  "armed conflict.", unit="hostility", gt=0, le=MAX_HOSTILITY,
+                                  source=PROTOTYPE)
+    hysteresis: float = param(0.2, help="A party leaves a level only when hostility falls "
+                              "this far below the level's entry threshold.",
+                              unit="hostility", ge=0, le=MAX_HOSTILITY)
+
+
+@dataclass
+class HistoryParams:
+    """Conflict history: parties that had a war before the simulation starts."""
+
+    past_war_fraction: float = param(
+        0.2, help="Share of parties that had a civil war in the previous 30 years.",
+        unit="share", ge=0, le=1,
+        source="modelling choice; ¶29: 90% of 2000s civil wars were in such countries")
+    grievance_boost: float = param(
+        0.06, help="Baseline grievance added to parties with a past war (conflict trap).",
+        unit="hostility/week", ge=0, le=100, source="¶29; calibrated (docs/model.md, Calibration)")
+
+
+@dataclass
+class ShockParams:
+    """Exogenous shocks: scheduled elections and random coups."""
+
+    enabled: bool = param(True, help="Switch for all shocks.")
+    election_share: float = param(0.5, help="Share of parties that hold scheduled "
+                                  "elections (the rest are e.g. armed groups).",
+                                  unit="share", ge=0, le=1)
+    election_interval_weeks: int = param(208, help="Weeks between a party's elections "
+                                         "(first one at a random week).", unit="weeks",
+                                         ge=1, le=5200)
+    election_tension: float = param(0.1, help="Extra grievance drive during an election "
+                                    "period in a divided society (winner-takes-all, "
+                                    "¶38-¶40).", unit="hostility/week", ge=0, le=100,
+                                    source="¶38-¶40; calibrated")
+    election_lead_weeks: int = param(6, help="Weeks before the vote that tension rises.",
+                                     unit="weeks", ge=0, le=520)
+    election_lag_weeks: int = param(2, help="Weeks after the vote that tension lasts "
+                                    "(contested results).", unit="weeks", ge=0, le=520)
+    coup_rate_per_year: float = param(0.01, help="Chance per party per year of an "
+                                      "unconstitutional change of government.",
+                                      unit="1/year", ge=0, le=52,
+                                      source="¶36 (coups started 24 civil wars since "
+                                      "1945); modelling choice")
+    coup_hostility: float = param(1.0, help="Hostility jump of a coup (strong, sudden).",
+                                  unit="hostility", ge=0, le=MAX_HOSTILITY, source="¶36")
+    coup_grievance: float = param(0.05, help="Lasting baseline grievance added by a coup.",
+                                  unit="hostility/week", ge=0, le=100)
+
+
+@dataclass
+class WarningParams:
+    """Early warning: how crises open and close and how warnings are scored."""
+
+    score_horizon_weeks: int = param(
+        12, help="A warning is a hit if violence starts within this many weeks after it; "
+        "a violence onset with no warning in the same many weeks before it is a miss.",
+        unit="weeks", ge=1, le=520, source="modelling choice (¶45: anticipate threshold moments)")
+    calm_weeks_to_close: int = param(
+        8, help="A crisis closes after every observer has seen the party below its "
+        "warning threshold minus escalation.hysteresis for this many weeks in a row.",
+        unit="weeks", ge=1, le=520)
+
+
+@dataclass
+class BodyParams:
+    """An acting and observing body: the UN (``un``) or each regional body (``regional``)."""
+
+    enabled: bool = param(True, help="Whether this body exists (observes and may act).")
+    early_warning: bool = param(True, help="Whether it runs an early-warning system. "
+                                "Without one it still acts, on others' warnings.",
+                                source="¶44-¶46")
+    observation_noise_sd: float = param(0.25, help="Sd of the error with which it sees a "
+                                        "party's hostility.", unit="hostility", ge=0, le=100,
+                                        source="¶44 (filtering abundant information)")
+    reporting_lag_weeks: int = param(2, help="Weeks between what happens and what the "
+                                     "observer sees.", unit="weeks", ge=0, le=52)
+    warning_threshold: float = param(1.2, help="Observed hostility at which it issues a "
+                                     "warning (between crisis, 1.0, and violence, 1.5).",
+                                     unit="hostility", gt=0, le=MAX_HOSTILITY, source="calibrated: most "
+                                     "violence onsets are warned, at the price of false "
+                                     "alarms (docs/model.md)")
+    unity: float = param(0.6, help="Unity of its members (the Security Council for the "
+                         "UN): scales the force of its statements and sets its time to "
+                         "agree.", unit="0-1", ge=0, le=1, source="¶16 (effective when "
+                         "united)")
+    consensus_days_at_zero_unity: float = param(
+        60.0, help="Days it takes to agree to act when fully divided; time to agree = "
+        "(1 − unity) × this.", unit="days", ge=0, le=3650, source="modelling choice")
+    legitimacy: float = param(1.0, help="Multiplier on its mediators' chance of an "
+                              "agreement among the parties it serves.", unit="×", ge=0, le=100,
+                              source="¶51-¶52 (proximity and access of regional bodies)")
+    mediators: int = param(2, help="Envoys it can have deployed at once (its pool).",
+                           unit="envoys", ge=0, le=1000)
+    standby_team: bool = param(True, help="A standby team of mediation experts: envoys "
+                               "deploy within 72 hours (else instruments.envoy."
+                               "deploy_days).", source="¶17 (deployable within 72 hours)")
+
+
+@dataclass
+class UNParams(BodyParams):
+    """The UN: Security Council unity, the Secretary-General's good offices, and optional
+    regional offices (forward platforms) that see better and act faster in their region."""
+
+    observation_noise_sd: float = param(0.25, help="Sd of the error with which it sees a "
+                                        "party's hostility from headquarters.",
+                                        unit="hostility", ge=0, le=100, source="¶44")
+    reporting_lag_weeks: int = param(3, help="Weeks between what happens and what "
+                                     "headquarters sees.", unit="weeks", ge=0, le=52)
+    unity: float = param(0.5, help="Security Council unity: scales the force of UN "
+                         "statements and sets the time to agree.", unit="0-1", ge=0, le=1,
+                         source="¶16")
+    consensus_days_at_zero_unity: float = param(
+        90.0, help="Days the Council takes to agree when fully divided.", unit="days",
+        ge=0, le=3650, source="modelling choice")
+    mediators: int = param(3, help="Envoys of the Secretary-General's good offices that can "
+                           "be deployed at once.", unit="envoys", ge=0, le=1000)
+    regional_offices: List[int] = param([], help="Regions (codes) with a UN regional "
+                                        "office, e.g. [0, 2].", unit="region codes",
+                                        source="¶22-¶25 (UNOWA, UNRCCA, UNOCA)")
+    office_noise_factor: float = param(0.5, help="Observation noise in an office's region, "
+                                       "as a share of headquarters' noise.", unit="×", ge=0,
+                                       le=1, source="¶22-¶25")
+    office_lag_weeks: int = param(1, help="Reporting lag in an office's region.",
+                                  unit="weeks", ge=0, le=52, source="¶22-¶25")
+    office_deploy_days: float = param(1.0, help="Envoy deployment time in an office's "
+                                      "region (the office is nearby).", unit="days", ge=0, le=3650,
+                                      source="¶22-¶25")
+    office_cost_usd_per_year: float = param(8e6, help="Running cost of one regional "
+                                            "office.", unit="USD/year", ge=0, le=MAX_USD,
+                                            source="¶8 (UNOWA: under 8 million dollars a "
+                                            "year)")
+
+
+@dataclass
+class RegionalParams(BodyParams):
+    """Regional and sub-regional organisations (AU, ECOWAS-like): one per region."""
+
+    observation_noise_sd: float = param(0.15, help="Sd of the error with which it sees its "
+                                        "members (it is close to them).", unit="hostility",
+                                        ge=0, le=100, source="¶51 (unique proximity)")
+    legitimacy: float = param(1.2, help="Multiplier on its mediators' chance of agreement "
+                              "among its members.", unit="×", ge=0, le=100, source="¶51-¶52")
+    mediators: int = param(1, help="Envoys each regional body can deploy at once.",
+                           unit="envoys", ge=0, le=1000)
+    standby_team: bool = param(False, help="Whether it has a standby mediation team.",
+                               source="¶17 (the UN's standby team); modelling choice")
+
+
+@dataclass
+class StatementParams:
+    """Early statement of concern (¶47, ¶66): fast, cheap, raises the attention cost."""
+
+    force: float = param(0.08, help="Attention cost of escalating added by one statement "
+                         "of a fully united single issuer at intensity 1.",
+                         unit="hostility/week", ge=0, le=100, source="¶47; calibrated")
+    half_life_weeks: float = param(6.0, help="Half-life of a statement's effect.",
+                                   unit="weeks", gt=0, le=5200, source="modelling choice")
+    extra_issuer_gain: float = param(0.5, help="Added force per additional issuer "
+                                     "(statements 'by several actors', ¶66).", unit="×",
+                                     ge=0, le=100, source="¶66")
+    repeat_discount: float = param(0.5, help="Force multiplier per earlier statement on "
+                                   "the same crisis without follow-up (fact-finding or "
+                                   "envoy).", unit="×", ge=0, le=1,
+                                   source="modelling choice (sustained attention, ¶47)")
+    cost_usd: float = param(2e4, help="Cost of issuing one statement (staff time).",
+                            unit="USD", ge=0, le=MAX_USD, source="modelling choice")
+
+
+@dataclass
+class FactFindingParams:
+    """Fact-finding missions and inquiries (¶32, ¶47, ¶66)."""
+
+    consent_probability: float = param(0.7, help="Chance the host consents to a mission.",
+                                       unit="probability", ge=0, le=1,
+                                       source="¶42 (sovereignty concerns)")
+    deploy_days: float = param(28.0, help="Days from consent to the mission on the ground.",
+                               unit="days", ge=0, le=3650, source="¶47 (deploys after weeks)")
+    misperception_factor: float = param(0.3, help="Misperception of the party and its "
+                                        "neighbours while the mission is deployed, as a "
+                                        "share of normal.", unit="×", ge=0, le=1,
+                                        source="¶32 (impartial facts)")
+    accountability: float = param(0.1, help="Cost of violence while deployed: subtracted "
+                                  "from the drive of the party when at crisis or above.",
+                                  unit="hostility/week", ge=0, le=100, source="¶32")
+    observation_factor: float = param(0.5, help="Observers' noise on the party while "
+                                      "deployed, as a share of normal.", unit="×", ge=0,
+                                      le=1, source="¶32")
+    cost_usd_per_week: float = param(1.5e5, help="Cost of a deployed mission.",
+                                     unit="USD/week", ge=0, le=MAX_USD, source="modelling choice")
+
+
+@dataclass
+class EnvoyParams:
+    """Envoy deployment: good offices, mediation, shuttle diplomacy (¶16-¶21, ¶61)."""
+
+    deploy_days: float = param(21.0, help="Days to deploy an envoy without a standby team "
+                               "or regional office.", unit="days", ge=0, le=3650)
+    standby_deploy_days: float = param(3.0, help="Days to deploy with a standby team.",
+                                       unit="days", ge=0, le=3650, source="¶17 (within 72 hours)")
+    initial_credibility: float = param(0.7, help="Credibility of each envoy at week 0.",
+                                       unit="0-1", ge=0, le=1, source="¶61")
+    credibility_gain: float = param(0.05, help="Credibility gained with an agreement.",
+                                    unit="0-1", ge=0, le=1, source="¶61 (hard to win)")
+    credibility_loss: float = param(0.15, help="Credibility lost when an engagement ends "
+                                    "without agreement.", unit="0-1", ge=0, le=1,
+                                    source="¶61 (easy to lose)")
+    base_rate: float = param(0.15, help="Weekly chance of agreement with full credibility, "
+                             "will to settle, leverage and legitimacy all at 1.",
+                             unit="1/week", ge=0, le=1, source="calibrated")
+    partner_leverage: float = param(0.3, help="Added leverage when a partner backs the "
+                                    "envoy (lead or joint partnership).", unit="×", ge=0, le=100,
+                                    source="¶41, ¶53")
+    hostility_cut: float = param(0.5, help="Share of hostility an agreement removes from "
+                                 "the parties to it.", unit="share", ge=0, le=1)
+    grievance_cut: float = param(0.3, help="Share of current grievance an agreement "
+                                 "removes (grievance memory then relaxes back towards the "
+                                 "baseline).", unit="share", ge=0, le=1)
+    dividend: float = param(0.15, help="Peace dividend: cost of re-escalating after an "
+                            "agreement (subtracted from the drive), eroding over time.",
+                            unit="hostility/week", ge=0, le=100, source="¶56-¶58")
+    erosion_half_life_weeks: float = param(26.0, help="Half-life of the dividend without "
+                                           "follow-up.", unit="weeks", gt=0, le=5200,
+                                           source="¶56-¶58 (gains fade)")
+    follow_up: bool = param(False, help="National infrastructures for peace carry the "
+                            "agreement: the dividend erodes at follow_up_half_life_weeks.",
+                            source="¶56-¶58")
+    follow_up_half_life_weeks: float = param(156.0, help="Half-life of the dividend with "
+                                             "follow-up.", unit="weeks", gt=0, le=5200)
+    cost_usd_per_deployment: float = param(1e5, help="Cost of sending an envoy and team.",
+                                           unit="USD", ge=0, le=MAX_USD, source="modelling choice")
+    cost_usd_per_week: float = param(6e4, help="Cost of an engaged envoy and team.",
+                                     unit="USD/week", ge=0, le=MAX_USD, source="modelling choice; ¶8 "
+                                     "scale: a regional office costs ≈ $150k/week")
+
+
+@dataclass
+class InstrumentParams:
+    """How each instrument works (what a policy chooses is in ``policy``)."""
+
+    statement: StatementParams = field(default_factory=StatementParams)
+    fact_finding: FactFindingParams = field(default_factory=FactFindingParams)
+    envoy: EnvoyParams = field(default_factory=EnvoyParams)
+
+
+@dataclass
+class CostParams:
+    """The cost of conflict, to set against the cost of prevention."""
+
+    violence_usd_per_party_week: float = param(
+        2e7, help="Cost of one party-week at violence (level 3).", unit="USD/party-week",
+        ge=0, le=MAX_USD, source="stylised from ¶8 (a civil war costs > 20 years of growth); see "
+        "docs/model.md, Costs")
+    armed_conflict_usd_per_party_week: float = param(
+        1e8, help="Cost of one party-week of armed conflict (level 4).",
+        unit="USD/party-week", ge=0, le=MAX_USD, source="stylised from ¶8 and Collier & Hoeffler "
+        "(2004); see docs/model.md, Costs")
+
+
+INSTRUMENT_KINDS = ("statement", "fact_finding", "envoy")
+TRIGGERS = ("warning", "violence")
+ACTORS = ("un", "regional", "un_lead", "regional_lead", "joint")
+
+
+@dataclass
+class InstrumentSpec:
+    """One instrument of a policy: what, when, how strongly, how long, by whom."""
+
+    kind: str = param("statement", help="Which instrument.", choices=INSTRUMENT_KINDS)
+    trigger: str = param("warning", help="What starts its clock: the first warning of a "
+                         "crisis, or an observer seeing violence.", choices=TRIGGERS,
+                         source="¶45-¶47")
+    delay_days: float = param(7.0, help="Days from the trigger to the decision (before "
+                              "consensus and coordination time).", unit="days", ge=0,
+                              le=3650, source="¶47 (the warning-to-action gap)")
+    intensity: float = param(1.0, help="Multiplier on the instrument's force and on its "
+                             "running costs (a larger team, more issuers, a longer "
+                             "mission budget).", unit="×", ge=0, le=10)
+    duration_weeks: float = param(26.0, help="How long it is sustained (an envoy's "
+                                  "engagement, a mission's deployment, a statement "
+                                  "campaign).", unit="weeks", gt=0, le=520)
+    repeat_every_weeks: float = param(0.0, help="Statements: repeat this often while the "
+                                      "crisis lasts, within duration_weeks (0 = once).",
+                                      unit="weeks", ge=0, le=520)
+    actor: str = param("un", help="Who acts: the UN alone, the party's regional body "
+                       "alone, or a partnership (UN lead, regional lead, joint).",
+                       choices=ACTORS, source="¶51 (partnership modes)")
+
+
+@dataclass
+class PolicyParams:
+    """The international response: a list of instruments (DESIGN.md §3, Response)."""
+
+    name: str = param("none", help="Policy name (the configs/policy/ file that set it); "
+                      "part of run folder names.", name=True)
+    description: str = param("No international response.", help="One line on the policy.")
+    instruments: List[InstrumentSpec] = param([], help="The instruments, each triggered "
+                                              "per crisis.")
+    response_delay_days: Optional[float] = param(
+        None, help="If set, replaces every instrument's delay_days (for sweeps of the "
+        "warning-to-action gap).", unit="days", ge=0, le=3650, source="¶47")
+    intensity_scale: float = param(1.0, help="Multiplies every instrument's intensity (for "
+                                   "sweeps and policy search).", unit="×", ge=0, le=10)
+    shared_mechanism: bool = param(False, help="Whether UN and regional body have a shared "
+                                   "mechanism for deciding who does what; without one, "
+                                   "partnerships add coordination_days.",
+                                   source="¶52, ¶69")
+    coordination_days: float = param(21.0, help="Coordination delay of a partnership "
+                                     "without a shared mechanism.", unit="days", ge=0, le=3650,
+                                     source="¶52, ¶69; modelling choice")
+
+
+@dataclass
+class RecordParams:
+    """What a run keeps in memory for outputs and plots."""
+
+    hostility: bool = param(True, help="Keep every party's hostility every week "
+                            "(float32; turn off for very large networks).")
+    memory_limit_gb: float = param(8.0, help="The most memory a run may need: a run whose "
+                                   "estimated need is larger is refused before it starts "
+                                   "(sim.params.estimated_memory_bytes).", unit="GiB",
+                                   ge=0.01, le=4096, source="modelling choice: half of a "
+                                   "16 GiB laptop's memory")
+
+
+@dataclass
+class Params:
+    """All parameters of one run."""
+
+    seed: int = param(0, help="Root seed: every random stream of the run is derived from "
+                      "it (0 is a valid seed).", ge=0, le=MAX_SEED)
+    horizon_weeks: int = param(156, help="Simulated time (156 weeks = 3 years).",
+                               unit="weeks", ge=1, le=100_000, source=PROTOTYPE)
+    step_days: float = param(7.0, help="Length of one model step. Rates are per week; "
+                             "the step length dt = step_days/7 weeks.", unit="days",
+                             ge=1, le=7)
+    scenario: ScenarioInfo = field(default_factory=ScenarioInfo)
+    network: NetworkParams = field(default_factory=NetworkParams)
+    dynamics: DynamicsParams = field(default_factory=DynamicsParams)
+    escalation: EscalationParams = field(default_factory=EscalationParams)
+    history: HistoryParams = field(default_factory=HistoryParams)
+    shocks: ShockParams = field(default_factory=ShockParams)
+    warning: WarningParams = field(default_factory=WarningParams)
+    un: UNParams = field(default_factory=UNParams)
+    regional: RegionalParams = field(default_factory=RegionalParams)
+    instruments: InstrumentParams = field(default_factory=InstrumentParams)
+    costs: CostParams = field(default_factory=CostParams)
+    policy: PolicyParams = field(default_factory=PolicyParams)
+    record: RecordParams = field(default_factory=RecordParams)
+
+    @property
+    def dt_weeks(self) -> float:
+        """Length of one step in weeks (the one place days become weeks)."""
+        return self.step_days / DAYS_PER_WEEK
+
+    @property
+    def n_steps(self) -> int:
+        """Number of steps in the configured horizon."""
+        return max(1, int(round(self.horizon_weeks / self.dt_weeks)))
+
+
+class ParameterError(ValueError):
+    """Invalid parameters. ``problems`` lists (field, value, what is allowed)."""
+
+    def __init__(self, problems: list[tuple[str, Any, str]]):
+        self.problems = problems
+        lines = [f"  {f} = {v!r}: {allowed}" for f, v, allowed in problems]
+        super().__init__("invalid parameters:\n" + "\n".join(lines))
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """The resolved type annotations of a parameter dataclass (cached per class)."""
+    return typing.get_type_hints(cls)
+
+
+def iter_fields(obj: Any, prefix: str = ""):
+    """Yield ``(dotted_name, field, value)`` for every leaf parameter of a dataclass."""
+    for name, _, f, _, value in _leaves(obj, prefix):
+        yield name, f, value
+
+
+def _leaves(obj: Any, prefix: str = ""):
+    """``(dotted_name, owner, field, declared type, value)`` of every leaf parameter.
+
+    A field declared as a group (a dataclass, or a list of them) is entered when its value
+    is one; otherwise it is yielded as a leaf, so that its type is checked."""
+    hints = _hints(type(obj))
+    for f in dataclasses.fields(obj):
+        value, hint, name = getattr(obj, f.name), hints[f.name], f"{prefix}{f.name}"
+        item = _list_item(hint)
+        if dataclasses.is_dataclass(hint) and isinstance(value, hint):
+            yield from _leaves(value, name + ".")
+        elif (item is not None and dataclasses.is_dataclass(item)
+              and isinstance(value, list) and all(isinstance(v, item) for v in value)):
+            for k, entry in enumerate(value):
+                yield from _leaves(entry, f"{name}[{k}].")
+        else:
+            yield name, obj, f, hint, value
+
+
+def _list_item(hint: Any) -> Any:
+    """``X`` for ``List[X]``, else None."""
+    return typing.get_args(hint)[0] if typing.get_origin(hint) is list else None
+
+
+class _WrongType(Exception):
+    """A value that is not of its declared type; ``rule`` says what is allowed."""
+
+    def __init__(self, rule: str):
+        super().__init__(rule)
+        self.rule = rule
+
+
+_TYPE_WORDS = {bool: ("true or false", "booleans"), int: ("an integer", "integers"),
+               float: ("a finite number", "finite numbers"), str: ("a text", "texts")}
+
+
+def _describe(hint: Any, plural: bool = False) -> str:
+    """What a value of declared type ``hint`` must be, in words."""
+    if hint in _TYPE_WORDS:
+        return _TYPE_WORDS[hint][plural]
+    item = _list_item(hint)
+    if item is not None:
+        return f"a list of {_describe(item, plural=True)}"
+    if dataclasses.is_dataclass(hint):
+        return f"{hint.__name__} entries" if plural else f"a {hint.__name__} (a group)"
+    return str(hint)
+
+
+def as_declared(hint: Any, value: Any) -> Any:
+    """``value`` as the declared type ``hint``, or raise :class:`_WrongType`.
+
+    Numpy scalars become the Python number they hold (``np.float32(0.5)`` → ``0.5``);
+    integers are accepted where a number is declared (and become floats), but nothing
+    else is converted: a boolean is ``True`` or ``False`` (never ``2`` or ``'no'``), an
+    integer is never ``2.5`` or ``True``, a number is never a list or text, and every
+    number is finite.
+    """
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Union:  # Optional[X]
+        if value is None:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return as_declared(inner, value)
+    if origin is list:
+        try:
+            if isinstance(value, (list, tuple)):
+                return [as_declared(args[0], v) for v in value]
+        except _WrongType:
+            pass
+        raise _WrongType(_describe(hint))
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise _WrongType(f"a mapping of {_describe(args[0])} to {_describe(args[1])}")
+        return {as_declared(args[0], k): as_declared(args[1], v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        value = value.item()  # numpy scalars: the Python value they hold
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+    elif hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif hint is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if math.isfinite(value):
+                return float(value)
+    elif hint is str:
+        if isinstance(value, str):
+            return value
+    elif dataclasses.is_dataclass(hint):
+        if isinstance(value, hint):
+            return value
+    else:  # pragma: no cover - every declared type is one of the above
+        return value
+    raise _WrongType(_describe(hint))
+
+
+_OPS = {"ge": (operator.ge, ">="), "gt": (operator.gt, ">"), "le": (operator.le, "<="),
+        "lt": (operator.lt, "<")}
+
+
+def _check_bounds(name: str, f: dataclasses.Field, value: Any) -> list[tuple[str, Any, str]]:
+    """The field's declared choices, name rule or numeric bounds, checked against
+    ``value`` (already of its declared type)."""
+    meta = f.metadata
+    if meta.get("choices") is not None:
+        if value not in meta["choices"]:
+            return [(name, value, "one of " + ", ".join(repr(c) for c in meta["choices"]))]
+        return []
+    if meta.get("name") and isinstance(value, str):
+        return [] if NAME_PATTERN.fullmatch(value) else [(name, value, NAME_RULE)]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return []
+    if isinstance(value, float) and not math.isfinite(value):
+        return [(name, value, "a finite number")]
+    rules = [(key, meta[key]) for key in _OPS if meta.get(key) is not None]
+    if any(not _OPS[key][0](value, bound) for key, bound in rules):
+        allowed = " and ".join(f"{_OPS[key][1]} {bound:g}" for key, bound in rules)
+        return [(name, value, "must be " + allowed)]
+    return []
+
+
+def from_bounds(f: dataclasses.Field) -> tuple[str, Any]:
+    """The rule, as text and as a check, of a numeric field's declared bounds: for values
+    that stand in for the parameter (a network file's node attributes)."""
+    rules = [(key, f.metadata[key]) for key in _OPS if f.metadata.get(key) is not None]
+    text = "a finite number " + " and ".join(f"{_OPS[k][1]} {b:g}" for k, b in rules)
+    return text, lambda v: all(_OPS[k][0](v, b) for k, b in rules)
+
+
+def check_fields(obj: Any) -> list[tuple[str, Any, str]]:
+    """Types and declared ranges of every leaf parameter of the dataclass ``obj``.
+
+    Values are normalised in place to their declared type (numpy scalars to Python
+    numbers, integers to floats where a float is declared, tuples to lists). Returns the
+    problems: (field, value, what is allowed)."""
+    problems: list[tuple[str, Any, str]] = []
+    for name, owner, f, hint, value in _leaves(obj):
+        try:
+            declared = as_declared(hint, value)
+        except _WrongType as exc:
+            problems.append((name, value, "must be " + exc.rule))
+            continue
+        if declared is not value:
+            setattr(owner, f.name, declared)
+        problems += _check_bounds(name, f, declared)
+    return problems
+
+
+def from_mapping(cls: type, data: Any, prefix: str = "") -> Any:
+    """An instance of the parameter dataclass ``cls`` from nested mappings (a resolved
+    Hydra config, a manifest's ``config``), refusing keys that are not parameters.
+
+    Values are taken as given; :func:`validate` then checks their types and ranges.
+    Raises :class:`ParameterError` naming every unknown key."""
+    problems: list[tuple[str, Any, str]] = []
+    obj = _build(cls, data, prefix, problems)
+    if problems:
+        raise ParameterError(problems)
+    return obj
+
+
+def _build(cls: type, data: Any, prefix: str, problems: list) -> Any:
+    if not isinstance(data, dict):
+        problems.append((prefix.rstrip(".") or cls.__name__, data,
+                         f"a group of parameters ({cls.__name__})"))
+        return cls()
+    hints, known = _hints(cls), [f.name for f in dataclasses.fields(cls)]
+    kwargs = {}
+    for key, value in data.items():
+        if key not in known:
+            where = f"of {prefix.rstrip('.')}" if prefix else "at the top level"
+            problems.append((f"{prefix}{key}", value, f"not a parameter; the parameters "
+                             f"{where} are: {', '.join(known)}"))
+            continue
+        hint, item = hints[key], _list_item(hints[key])
+        if dataclasses.is_dataclass(hint):
+            value = _build(hint, value, f"{prefix}{key}.", problems)
+        elif item is not None and dataclasses.is_dataclass(item) and isinstance(value, list):
+            value = [_build(item, v, f"{prefix}{key}[{k}].", problems)
+                     for k, v in enumerate(value)]
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def with_overrides(params: Params, overrides: dict[str, Any]) -> Params:
+    """A copy of ``params`` with keyword overrides applied.
+
+    Keys are dotted names with ``__`` for the dots, as keyword arguments allow
+    (``dynamics__reaction=0.3``, ``seed=3``, ``un__unity=0.8``). Unknown keys raise
+    :class:`ParameterError` naming them. Used by ``ConflictModel(**overrides)`` so Mesa's
+    SolaraViz and ``batch_run`` can build models from keyword arguments. Values are
+    checked by :func:`validate`, as every other way in.
+    """
+    out = copy.deepcopy(params)
+    problems = []
+    for key, value in overrides.items():
+        *path, leaf = key.split("__")
+        node = out
+        for part in path:
+            node = getattr(node, part, None)
+        if node is None or not dataclasses.is_dataclass(node) or leaf not in {
+                f.name for f in dataclasses.fields(node)}:
+            problems.append((key.replace("__", "."), value, "a parameter of sim.params "
+                             "(write dots as __, e.g. dynamics__reaction)"))
+            continue
+        setattr(node, leaf, value)
+    if problems:
+        raise ParameterError(problems)
+    return out
+
+
+def validate(params: Params) -> Params:
+    """Check every parameter's type and range and every cross-field rule; raise
+    :class:`ParameterError` listing all problems (field, value, what is allowed).
+
+    The one validation path of the CLI, the Python API and the dashboard. Values are
+    normalised in place to their declared types (see :func:`check_fields`). Also refused:
+    runs whose memory would exceed ``record.memory_limit_gb``
+    (:func:`estimated_memory_bytes`). Returns ``params`` for chaining."""
+    problems = check_fields(params)
+    if problems:  # the rules below assume every value has its declared type
+        raise ParameterError(problems)
+
+    net, esc, dyn = params.network, params.escalation, params.dynamics
+    ladder = [("escalation.tension", esc.tension), ("escalation.crisis", esc.crisis),
+              ("escalation.violence", esc.violence),
+              ("escalation.armed_conflict", esc.armed_conflict)]
+    for (lo_name, lo), (hi_name, hi) in zip(ladder, ladder[1:]):
+        if not hi > lo:
+            problems.append((hi_name, hi, f"must be above {lo_name} = {lo:g} (the ladder "
+                             "rises)"))
+    if esc.hysteresis >= esc.tension:
+        problems.append(("escalation.hysteresis", esc.hysteresis,
+                         f"must be below escalation.tension = {esc.tension:g}"))
+    if net.weight_max < net.weight_min:
+        problems.append(("network.weight_max", net.weight_max,
+                         f"must be >= network.weight_min = {net.weight_min:g}"))
+    if net.kind == "file" and not net.path:
+        problems.append(("network.path", net.path, "a GraphML or edge-list file path when "
+                         "network.kind=file"))
+    if net.kind != "file":
+        if net.n_regions > net.n_parties:
+            problems.append(("network.n_regions", net.n_regions,
+                             f"at most network.n_parties = {net.n_parties}"))
+        if net.kind == "small_world" and net.k_nearest >= net.n_parties:
+            problems.append(("network.k_nearest", net.k_nearest,
+                             f"below network.n_parties = {net.n_parties}"))
+        if net.kind == "scale_free" and net.attach_edges >= net.n_parties:
+            problems.append(("network.attach_edges", net.attach_edges,
+                             f"below network.n_parties = {net.n_parties}"))
+    if params.dt_weeks * dyn.restraint_mean > 1:
+        problems.append(("dynamics.restraint_mean", dyn.restraint_mean,
+                         f"at most 1/dt = {1 / params.dt_weeks:g} per week with "
+                         f"step_days = {params.step_days:g} (a step must not overshoot); "
+                         "or shorten step_days"))
+    if not problems and net.kind != "file":  # a file's size is checked once it is read
+        problems += memory_problems(params, net.n_parties, expected_ties(net),
+                                    net.n_regions)
+    if problems:
+        raise ParameterError(problems)
+    return params
+
+
+#: Bytes of memory a run needs, by what it holds (measured peaks of runs at 4,000-100,000
+#: parties, rounded up; benchmarks/README.md, "Memory of one run"): per party (its
+#: networkx node, arrays, agent), per tie, per party-step of the records (levels, and
+#: 4 more with hostility kept) and of the outcome pass over them, per party-step of the
+#: observers' lag buffer, per coup and per regional body.
+MEMORY_BYTES = {"party": 3000, "tie": 400, "party_step": 24, "hostility_step": 4,
+                "lag_step": 8, "coup": 40, "region": 2000}
+
+
+def expected_ties(net: NetworkParams) -> float:
+    """Expected number of ties of a generated network (for the memory estimate)."""
+    n = net.n_parties
+    if net.kind == "small_world":
+        return n * net.k_nearest / 2
+    if net.kind == "scale_free":
+        return n * net.attach_edges
+    return min(n * (net.within_degree + net.between_degree) / 2, n * (n - 1) / 2)
+
+
+def estimated_memory_bytes(params: Params, n_parties: int, n_ties: float,
+                           n_regions: int) -> float:
+    """An upper estimate of the memory one run needs, in bytes (see :data:`MEMORY_BYTES`)."""
+    b, steps = MEMORY_BYTES, params.n_steps + 1
+    lags = [params.un.reporting_lag_weeks, params.un.office_lag_weeks,
+            params.regional.reporting_lag_weeks]
+    lag_steps = max(lags) / params.dt_weeks + 1
+    coups = (n_parties * params.shocks.coup_rate_per_year * params.horizon_weeks / 52.0
+             if params.shocks.enabled else 0.0)
+    per_step = b["party_step"] + b["hostility_step"] * params.record.hostility
+    return (n_parties * (b["party"] + steps * per_step + 2 * lag_steps * b["lag_step"])
+            + n_ties * b["tie"] + coups * b["coup"] + n_regions * b["region"])
+
+
+def memory_problems(params: Params, n_parties: int, n_ties: float, n_regions: int
+                    ) -> list[tuple[str, Any, str]]:
+    """A problem naming what makes the run too big if its memory estimate exceeds
+    ``record.memory_limit_gb``."""
+    need = estimated_memory_bytes(params, n_parties, n_ties, n_regions)
+    limit = params.record.memory_limit_gb * 2**30
+    if need <= limit:
+        return []
+    return [("record.memory_limit_gb", params.record.memory_limit_gb,
+             f"this run would need about {need / 2**30:.1f} GiB ({n_parties:,} parties, "
+             f"{n_ties:,.0f} ties, {params.n_steps:,} steps); the limit is "
+             f"{params.record.memory_limit_gb:g} GiB. Make the run smaller "
+             "(network.n_parties, horizon_weeks, step_days, record.hostility=false) or "
+             "raise record.memory_limit_gb if the machine has the memory")]

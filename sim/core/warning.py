@@ -1,0 +1,300 @@
+"""Early warning: observers see hostility with noise and lag; crises open and close.
+
+A **crisis** of a party opens at the first warning any observer issues on it (observed
+hostility at or above that observer's warning threshold) and closes when every observer
+has seen the party calm (below its threshold minus the escalation hysteresis) for
+``warning.calm_weeks_to_close`` weeks in a row. Within a crisis, the first time an
+observer sees hostility at the violence threshold raises a **violence alarm**. Every
+actor responds to the same crisis clock (warnings are shared), so the
+warning-to-action gap is measured from the first warning (¶47).
+
+Each observer draws one standard normal per party per week from the ``observation``
+stream, whatever happens, so observation never shifts another stream's numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.core.dynamics import Level
+
+
+@dataclass
+class Observer:
+    """One early-warning system (a regional body's or the UN's).
+
+    Attributes:
+        name: who observes (the body's name; the ``actor`` of its warnings).
+        parties: indices of the parties it watches.
+        noise_sd: observation noise for each watched party (hostility units).
+        lag_weeks: reporting lag for each watched party (whole weeks).
+        threshold: observed hostility at which it warns.
+    """
+
+    name: str
+    parties: np.ndarray
+    noise_sd: np.ndarray
+    lag_weeks: np.ndarray
+    threshold: float
+
+
+class CrisisTable:
+    """Every crisis of a run as growable columns (one row per crisis, id = row).
+
+    Columns: ``party``, ``warning_week``, ``warned_by`` (observer index), ``alarm_week``,
+    ``first_action_week``, ``closed_week`` (nan while open) and ``actions``.
+    """
+
+    FLOATS = ("warning_week", "alarm_week", "first_action_week", "closed_week")
+
+    def __init__(self, capacity: int = 64):
+        self.n = 0
+        self.party = np.zeros(capacity, dtype=np.int64)
+        self.warned_by = np.zeros(capacity, dtype=np.int64)
+        self.actions = np.zeros(capacity, dtype=np.int64)
+        for name in self.FLOATS:
+            setattr(self, name, np.full(capacity, np.nan))
+
+    def __len__(self) -> int:
+        return self.n
+
+    def append(self, parties: np.ndarray, week: float, warned_by: np.ndarray) -> np.ndarray:
+        """Open one crisis per party; returns their ids."""
+        k = parties.size
+        if self.n + k > self.party.size:
+            size = max(2 * self.party.size, self.n + k)
+            for name in ("party", "warned_by", "actions", *self.FLOATS):
+                old = getattr(self, name)
+                new = np.full(size, np.nan) if old.dtype.kind == "f" else np.zeros(size, old.dtype)
+                new[:self.n] = old[:self.n]
+                setattr(self, name, new)
+        ids = np.arange(self.n, self.n + k)
+        self.party[ids] = parties
+        self.warned_by[ids] = warned_by
+        self.warning_week[ids] = week
+        self.n += k
+        return ids
+
+    def record_actions(self, ids: np.ndarray, week: float) -> None:
+        """Decisions taken this week on crises ``ids`` (first action week kept)."""
+        self.actions[ids] += 1  # ids are distinct: one open crisis per party
+        first = self.first_action_week[ids]
+        self.first_action_week[ids] = np.where(np.isnan(first), week, first)
+
+    def column(self, name: str) -> np.ndarray:
+        return getattr(self, name)[:self.n]
+
+
+class EarlyWarning:
+    """Runs the observers every week and keeps the crises of every party."""
+
+    def __init__(self, observers: list[Observer], n_parties: int, violence_threshold: float,
+                 hysteresis: float, calm_weeks: int, dt_weeks: float,
+                 initial_hostility: np.ndarray, rng: np.random.Generator):
+        self.observers = observers
+        self.n = n_parties
+        self.violence_threshold = violence_threshold
+        self.hysteresis = hysteresis
+        self.calm_weeks = calm_weeks
+        self.rng = rng
+        # Observers' (observer, party) pairs laid out in dense layers of n parties: a
+        # party watched by several observers appears once per layer, in observer order,
+        # so a week's observation is a few contiguous vectorised operations.
+        layer_of: list[np.ndarray] = []   # per layer: observer index per party, -1 absent
+        for k, obs in enumerate(observers):
+            todo = np.asarray(obs.parties, dtype=np.int64)
+            for layer in layer_of:
+                free = todo[layer[todo] < 0]
+                layer[free] = k
+                todo = np.setdiff1d(todo, free, assume_unique=True)
+                if not todo.size:
+                    break
+            if todo.size:
+                layer = np.full(n_parties, -1, dtype=np.int64)
+                layer[todo] = k
+                layer_of.append(layer)
+        self.layer_observer = (np.vstack(layer_of) if layer_of
+                               else np.full((0, n_parties), -1, dtype=np.int64))
+        shape = self.layer_observer.shape
+        self.present = self.layer_observer >= 0
+        self.layer_noise = np.zeros(shape)
+        self.layer_threshold = np.full(shape, np.inf)
+        lag = np.zeros(shape, dtype=np.int64)
+        for k, obs in enumerate(observers):
+            rows, cols = np.nonzero(self.layer_observer == k)
+            sorter = np.argsort(obs.parties)
+            where = sorter[np.searchsorted(obs.parties, cols, sorter=sorter)]
+            self.layer_noise[rows, cols] = np.broadcast_to(obs.noise_sd, obs.parties.shape)[where]
+            lag[rows, cols] = np.rint(np.broadcast_to(obs.lag_weeks, obs.parties.shape)[where]
+                                      / dt_weeks).astype(np.int64)
+            self.layer_threshold[rows, cols] = obs.threshold
+        depth = int(lag.max(initial=0)) + 1
+        self._buffer = np.repeat(initial_hostility[None, :], depth, axis=0)
+        # each layer reads the buffer row of its most common reporting lag for every
+        # party, then the rows of its other lags where they apply: (layer, lag, [(lag,
+        # parties), ...])
+        self._copies = []
+        for row in range(shape[0]):
+            lags, counts = np.unique(lag[row][self.present[row]], return_counts=True)
+            main = int(lags[np.argmax(counts)]) if lags.size else 0
+            others = [(v, np.flatnonzero(self.present[row] & (lag[row] == v)))
+                      for v in lags.tolist() if v != main]
+            self._copies.append((row, main, others))
+        self._calm_level = self.layer_threshold - hysteresis
+        # the comparisons read a (layers, 1) column instead of a full array when every
+        # party of a layer has the same threshold (the usual case): less memory traffic
+        uniform = all(np.unique(t[p]).size <= 1 for t, p in zip(self.layer_threshold,
+                                                                 self.present))
+        if uniform and shape[0]:
+            first = np.where(self.present, self.layer_threshold, -np.inf).max(axis=1)
+            self._warn_at = first[:, None]
+            self._calm_at = (first - hysteresis)[:, None]
+        else:
+            self._warn_at, self._calm_at = self.layer_threshold, self._calm_level
+        self._all_present = bool(self.present.all())
+        self._seen = np.empty(shape)   # last week's observed hostility (-inf where absent)
+        self._eps = np.empty(shape)
+        self._head = 0            # row of the newest observation-ready hostility
+        self._noise_factor: np.ndarray | None = None  # fact-finding sharpens observation
+        self._noise = self.layer_noise                # layer_noise × the factor
+        self.current = np.full(n_parties, -1, dtype=np.int64)  # open crisis id or -1
+        self._alarmed = np.zeros(n_parties, dtype=bool)  # the open crisis had its alarm
+        self._open = np.zeros(n_parties, dtype=bool)     # current >= 0
+        self._calm_run = np.zeros(n_parties, dtype=np.int32)  # never above calm_weeks
+        self.table = CrisisTable()
+        self.closed_ids = np.empty(0, dtype=np.int64)
+
+    def push(self, hostility: np.ndarray) -> None:
+        """Store this week's true hostility for lagged observation."""
+        self._head = (self._head + 1) % self._buffer.shape[0]
+        self._buffer[self._head] = hostility
+
+    @property
+    def noise_factor(self) -> np.ndarray | None:
+        """Per-party factor on observation noise (fact-finding missions), or None."""
+        return self._noise_factor
+
+    def set_noise_factor(self, factor: np.ndarray | None,
+                         changed: np.ndarray | None = None) -> None:
+        """Set the per-party noise factor (None: none); call again after changing it,
+        with the ``changed`` parties if only they changed."""
+        if factor is None:
+            self._noise = self.layer_noise
+        elif changed is None or self._noise is self.layer_noise:
+            self._noise = self.layer_noise * factor
+        else:
+            self._noise[:, changed] = self.layer_noise[:, changed] * factor[changed]
+        self._noise_factor = factor
+
+    def observe(self, week: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Observe all parties; return the parties whose crisis opened, raised its
+        violence alarm, or closed this week (indices; their ids are ``current``)."""
+        seen, eps = self._seen, self._eps
+        self.rng.standard_normal(out=eps)  # one draw per observer-party pair, every week
+        np.multiply(self._noise, eps, out=eps)
+        buffer, depth, head = self._buffer, self._buffer.shape[0], self._head
+        for row, lag, others in self._copies:
+            np.add(buffer[(head - lag) % depth], eps[row], out=seen[row])
+            for other, idx in others:
+                seen[row, idx] = buffer[(head - other) % depth, idx] + eps[row, idx]
+        if not self._all_present:
+            seen[~self.present] = -np.inf
+        warn = seen >= self._warn_at
+        warn_any = warn.any(axis=0)
+        alarm = (seen >= self.violence_threshold).any(axis=0)
+        calm_all = ~(seen >= self._calm_at).any(axis=0)
+
+        current, is_open = self.current, self._open
+        # x.nonzero()[0], not np.flatnonzero(x): same indices without its Python wrappers
+        opened = (warn_any & ~is_open).nonzero()[0]
+        if opened.size:
+            # the first observer (in observer order) that warned on each party
+            first_layer = np.argmax(warn[:, opened], axis=0)
+            current[opened] = self.table.append(
+                opened, week, self.layer_observer[first_layer, opened])
+            is_open[opened] = True
+            self._alarmed[opened] = False
+        alarmed = (alarm & is_open & ~self._alarmed).nonzero()[0]
+        if alarmed.size:
+            self.table.alarm_week[current[alarmed]] = week
+            self._alarmed[alarmed] = True
+        calm_run = self._calm_run
+        calm_run += 1
+        calm_run *= calm_all & is_open       # a week that is not calm resets the count
+        closed = (calm_run >= self.calm_weeks).nonzero()[0]  # only open crises count
+        self.closed_ids = current[closed]
+        if closed.size:
+            self.table.closed_week[self.closed_ids] = week
+            current[closed] = -1
+            is_open[closed] = False
+            calm_run[closed] = 0
+        return opened, alarmed, closed
+
+    @property
+    def seen(self) -> np.ndarray:
+        """Last week's observed hostility, one row per layer (-inf where absent)."""
+        return self._seen
+
+    def frame(self, party_ids: list) -> pd.DataFrame:
+        """One row per crisis: warning, alarm, first action, closing, the gap."""
+        t = self.table
+        names = np.array([o.name for o in self.observers] or [""], dtype=object)
+        ids = np.asarray(party_ids, dtype=object)
+        return pd.DataFrame({
+            "crisis": np.arange(len(t)), "party": ids[t.column("party")],
+            "warned_by": names[t.column("warned_by")],
+            "warning_week": t.column("warning_week"), "alarm_week": t.column("alarm_week"),
+            "first_action_week": t.column("first_action_week"),
+            "closed_week": t.column("closed_week"),
+            "warning_to_action_weeks": t.column("first_action_week") - t.column("warning_week"),
+            "actions": t.column("actions")})
+
+
+def score_warnings(party: np.ndarray, warning_week: np.ndarray, closed_week: np.ndarray,
+                   levels: np.ndarray, weeks: np.ndarray, horizon_weeks: float
+                   ) -> dict[str, int]:
+    """Score each crisis-opening warning against what happened.
+
+    Args:
+        party, warning_week, closed_week: one entry per crisis (``closed_week`` nan while
+            open), as in :class:`CrisisTable`.
+        levels, weeks: the run's level history and the week of each row.
+
+    * hit: the party entered violence within ``horizon_weeks`` after the warning;
+    * late: the party was already in violence when warned;
+    * false alarm: neither (a warning whose horizon runs past the end of the run without
+      violence counts here: the run cannot tell);
+    * miss: a violence onset that no warning preceded: no crisis of that party was open
+      at the onset and none opened in the ``horizon_weeks`` before it.
+    """
+    violent = levels >= Level.VIOLENCE
+    onset = np.zeros_like(violent)
+    onset[1:] = violent[1:] & ~violent[:-1]
+    dt = float(weeks[1] - weeks[0]) if len(weeks) > 1 else 1.0
+    rows = np.rint((np.asarray(warning_week) - weeks[0]) / dt).astype(np.int64)
+    party = np.asarray(party, dtype=np.int64)
+    late = violent[rows, party] & ~onset[rows, party]
+    # onsets per party as a cumulative count over rows, to count onsets in a window
+    cum = np.vstack([np.zeros((1, onset.shape[1]), np.int64), np.cumsum(onset, axis=0)])
+    end = np.minimum(rows + int(round(horizon_weeks / dt)), len(weeks) - 1)
+    hit = ~late & (cum[end + 1, party] - cum[rows, party] > 0)
+    # a violence onset is warned if a crisis of its party opened at most horizon_weeks
+    # before it and had not closed before it
+    onset_rows, onset_party = np.nonzero(onset)
+    closed = np.where(np.isnan(closed_week), np.inf, closed_week)
+    warned = np.zeros(onset_rows.size, dtype=bool)
+    order = np.argsort(party, kind="stable")
+    starts = np.searchsorted(party[order], onset_party, side="left")
+    stops = np.searchsorted(party[order], onset_party, side="right")
+    for k, (lo, hi) in enumerate(zip(starts, stops)):
+        c = order[lo:hi]
+        w = weeks[onset_rows[k]]
+        ok = (warning_week[c] <= w) & ((closed[c] >= w) | (warning_week[c] >= w - horizon_weeks))
+        warned[k] = ok.any()
+    return {"warnings": int(party.size), "warnings_hit": int(hit.sum()),
+            "warnings_late": int(late.sum()),
+            "warnings_false_alarm": int(party.size - hit.sum() - late.sum()),
+            "violence_missed": int((~warned).sum())}

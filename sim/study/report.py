@@ -1,0 +1,490 @@
+"""Aggregation, figures and the Markdown report of a sweep (the only matplotlib user).
+
+    python -m sim.report results/compare_policies/<sweep_name>
+
+works on a finished or a partial sweep (it reads only the job tables on disk). It writes,
+atomically, into the sweep folder: ``runs.parquet`` (every run), ``summary.csv`` (per
+group: mean and 95% interval of each headline outcome, and the paired difference against
+``none``), ``figures/*.png|svg`` and ``report.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.study import stats
+from sim.study.storage import (FolderBusy, FolderLock, clean_stale_temps, describe_os_error,
+                         git_commit, now_iso, package_versions, write_atomic, write_json,
+                         write_table, writing_under)
+from sim.study.sweep import input_columns, job_tables, load_failures, load_runs, missing_jobs
+
+__all__ = ["build_report", "load_failures", "paired_differences", "summary_table"]
+
+#: Headline outcomes: column, label, unit, whether it is a proportion (Wilson interval).
+HEADLINE = [
+    ("armed_conflict", "Risk of armed conflict", "share of runs", True),
+    ("violence_party_weeks", "Violence", "party-weeks at level ≥ 3", False),
+    ("parties_in_violence", "Parties reaching violence", "parties", False),
+    ("warning_to_action_weeks", "Warning-to-action gap", "weeks (mean per run)", False),
+    ("intervention_cost_usd", "Intervention cost", "USD", False),
+    ("total_cost_usd", "Total cost", "USD", False),
+]
+BASELINE = "none"
+DELAY = "policy.response_delay_days"
+
+
+def summary_table(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Per group of swept inputs: n and, per headline outcome, mean, low, high."""
+    groups = input_columns(runs)
+    rows = []
+    for key, part in runs.groupby(groups, sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        row = dict(zip(groups, key))
+        row["runs"] = len(part)
+        for col, _, _, proportion in HEADLINE:
+            s = stats.summarise(part[col], proportion, level)
+            row.update({col: s["mean"], f"{col}_low": s["low"], f"{col}_high": s["high"]})
+        rows.append(row)
+    return _baseline_first(pd.DataFrame(rows), groups)
+
+
+def _baseline_first(frame: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+    """Rows in input order, with the ``none`` counterfactual before the policies."""
+    if "policy" not in frame.columns:
+        return frame
+    others = [g for g in groups if g != "policy"]
+    key = frame.policy != BASELINE
+    return (frame.assign(_after=key).sort_values(others[:1] + ["_after"], kind="stable")
+            .drop(columns="_after").reset_index(drop=True))
+
+
+def paired_differences(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Policy minus ``none`` on the same seeds (and same other inputs): mean and interval.
+
+    Common random numbers make these paired differences far tighter than the difference
+    of two independent means.
+    """
+    groups = input_columns(runs)
+    if "policy" not in groups or BASELINE not in set(runs.policy):
+        return pd.DataFrame()
+    others = [g for g in groups if g not in ("policy", DELAY)]
+    base = runs[runs.policy == BASELINE]
+    base = base.drop_duplicates(subset=others + ["seed"])  # none ignores the delay
+    merged = runs[runs.policy != BASELINE].merge(
+        base[others + ["seed"] + [c for c, *_ in HEADLINE]], on=others + ["seed"],
+        suffixes=("", "_none"))
+    rows = []
+    for key, part in merged.groupby(groups, sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        row = dict(zip(groups, key))
+        row["pairs"] = len(part)
+        for col, *_ in HEADLINE:
+            mean, lo, hi = stats.bootstrap_interval(part[col] - part[f"{col}_none"], level)
+            row.update({f"d_{col}": mean, f"d_{col}_low": lo, f"d_{col}_high": hi})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- figures
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, folder: Path, name: str) -> list[str]:
+    """Write ``fig`` as PNG and SVG, cropped to its content (as ``bbox_inches="tight"``).
+
+    The crop is measured once for both files (each tight save would lay the figure out
+    again just to measure it).
+    """
+    import matplotlib as mpl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    fig.draw_without_rendering()
+    bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
+    names = []
+    for ext in ("png", "svg"):
+        path = folder / f"{name}.{ext}"
+        write_atomic(path, lambda p, ext=ext: fig.savefig(p, format=ext, dpi=120,
+                                                          bbox_inches=bbox))
+        names.append(path.name)
+    _plt().close(fig)
+    return names
+
+
+def figure_comparison(summary: pd.DataFrame, folder: Path) -> str:
+    """Mean and 95% interval of the key outcomes per policy (per scenario if several)."""
+    plt = _plt()
+    panels = [h for h in HEADLINE if h[0] in ("armed_conflict", "violence_party_weeks",
+                                             "total_cost_usd")]
+    groups = [g for g in summary.columns if g in ("scenario", "policy")]
+    rows = summary.groupby(groups, sort=False, dropna=False).first().reset_index() \
+        if DELAY in summary.columns else summary
+    rows = rows.assign(_base=rows.policy != BASELINE).sort_values(
+        [g for g in groups if g != "policy"] + ["_base", "policy"], kind="stable")
+    labels = [" / ".join(str(r[g]) for g in groups if rows[g].nunique() > 1 or g == "policy")
+              for _, r in rows.iterrows()]
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 0.45 * len(rows) + 1.8),
+                             sharey=True)
+    y = np.arange(len(rows))
+    for ax, (col, title, unit, _) in zip(np.atleast_1d(axes), panels):
+        scale, unit = (1e6, "million USD per run") if col.endswith("usd") else (1.0, unit)
+        mean = rows[col].to_numpy(float) / scale
+        err = np.vstack([mean - rows[f"{col}_low"] / scale,
+                         rows[f"{col}_high"] / scale - mean])
+        base = (rows.policy == BASELINE).to_numpy()
+        for pick, colour in ((base, "black"), (~base, "tab:blue")):
+            if pick.any():
+                ax.errorbar(mean[pick], y[pick], xerr=np.nan_to_num(err[:, pick]), fmt="o",
+                            color=colour, capsize=3)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel(unit, fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+    first = np.atleast_1d(axes)[0]
+    first.set_yticks(y, labels, fontsize=9)
+    first.invert_yaxis()
+    fig.suptitle("Outcomes by policy: mean and 95% interval", fontsize=11)
+    return _save(fig, folder, "policy_comparison")[0]
+
+
+def figure_delay(summary: pd.DataFrame, folder: Path) -> str | None:
+    """Armed-conflict risk and violence against the response delay, one line per policy."""
+    if DELAY not in summary.columns or summary[DELAY].nunique() < 2:
+        return None
+    plt = _plt()
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for policy, part in summary.groupby("policy", sort=False):
+        part = part.sort_values(DELAY)
+        x = part[DELAY].to_numpy(float)
+        for ax, col in zip(axes, ("armed_conflict", "violence_party_weeks")):
+            style = dict(color="black", linestyle="--") if policy == BASELINE else {}
+            ax.plot(x, part[col], marker="o", label=policy, **style)
+            ax.fill_between(x, part[f"{col}_low"], part[f"{col}_high"], alpha=0.15,
+                            **({"color": "black"} if policy == BASELINE else {}))
+    for ax, (title, unit) in zip(axes, (("Risk of armed conflict", "share of runs"),
+                                        ("Violence", "party-weeks at level ≥ 3"))):
+        ax.set_xlabel("response delay after the warning (days)")
+        ax.set_ylabel(unit)
+        ax.set_title(title, fontsize=10)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8)
+    fig.suptitle("Outcome against the warning-to-action delay (mean, 95% interval)",
+                 fontsize=11)
+    return _save(fig, folder, "outcome_vs_delay")[0]
+
+
+def figure_cost_risk(summary: pd.DataFrame, folder: Path) -> str:
+    """Total cost against armed-conflict risk, one point per group."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    groups = [g for g in summary.columns if g in ("scenario", "policy", DELAY)]
+    for _, row in summary.iterrows():
+        x, y = row["armed_conflict"], row["total_cost_usd"] / 1e9
+        ax.errorbar(x, y, xerr=[[x - row["armed_conflict_low"]], [row["armed_conflict_high"] - x]],
+                    yerr=[[y - row["total_cost_usd_low"] / 1e9],
+                          [row["total_cost_usd_high"] / 1e9 - y]],
+                    fmt="o", capsize=2, alpha=0.8)
+        label = " / ".join(str(row[g]) for g in groups if summary[g].nunique() > 1
+                           or g == "policy")
+        ax.annotate(label, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
+    ax.set_xlabel("risk of armed conflict (share of runs)")
+    ax.set_ylabel("total cost (billion USD, mean per run)")
+    ax.set_title("Cost against risk (95% intervals)", fontsize=11)
+    ax.grid(alpha=0.3)
+    return _save(fig, folder, "cost_vs_risk")[0]
+
+
+# ---------------------------------------------------------------- report
+def _fmt(value: float, col: str) -> str:
+    if value != value:
+        return "–"
+    if col.endswith("usd"):
+        return f"{'−' if value < 0 else ''}${abs(value) / 1e6:,.1f}M"
+    if col == "armed_conflict":
+        return f"{value:.0%}"
+    return f"{value:,.1f}"
+
+
+def _interval(row: pd.Series, col: str, prefix: str = "") -> str:
+    c = f"{prefix}{col}"
+    return (f"{_fmt(row[c], col)} [{_fmt(row[f'{c}_low'], col)}, "
+            f"{_fmt(row[f'{c}_high'], col)}]")
+
+
+def _markdown_table(frame: pd.DataFrame) -> str:
+    head = "| " + " | ".join(frame.columns) + " |"
+    rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
+    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.to_numpy()]
+    return "\n".join([head, rule, *body])
+
+
+def findings(summary: pd.DataFrame, diffs: pd.DataFrame, groups: list[str]) -> list[str]:
+    """Sentences read off the tables (nothing here is typed in by hand)."""
+    out = []
+    best = summary.loc[summary["armed_conflict"].idxmin()]
+    worst = summary.loc[summary["armed_conflict"].idxmax()]
+    name = lambda r: ", ".join(f"{g}={r[g]}" for g in groups)  # noqa: E731
+    out.append(f"Lowest risk of armed conflict: {name(best)} at "
+               f"{_interval(best, 'armed_conflict')}; highest: {name(worst)} at "
+               f"{_interval(worst, 'armed_conflict')}.")
+    cheapest = summary.loc[summary["total_cost_usd"].idxmin()]
+    out.append(f"Lowest total cost (intervention plus conflict): {name(cheapest)} at "
+               f"{_interval(cheapest, 'total_cost_usd')} per run.")
+    if not diffs.empty:
+        below = diffs[diffs["d_violence_party_weeks_high"] < 0]
+        unclear = diffs[diffs["d_violence_party_weeks_high"] >= 0]
+        out.append(f"{len(below)} of {len(diffs)} policy settings lower violence "
+                   "party-weeks against no response with a 95% paired interval entirely "
+                   f"below zero; {len(unclear)} do not.")
+    return out
+
+
+def figure_sensitivity(indices: pd.DataFrame, method: str, outcome: str,
+                       folder: Path) -> str:
+    """Sobol first-order and total indices, or Morris μ* and σ, with 95% intervals."""
+    plt = _plt()
+    names = list(indices.index)
+    y = np.arange(len(names))
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(names) + 1.6))
+    if method == "sobol":
+        ax.barh(y - 0.2, indices.S1, 0.4, xerr=indices.S1_conf, label="first-order S1",
+                capsize=2)
+        ax.barh(y + 0.2, indices.ST, 0.4, xerr=indices.ST_conf, label="total ST", capsize=2)
+        ax.set_xlabel(f"Sobol index of {outcome} (share of variance)")
+    else:
+        ax.barh(y, indices.mu_star, 0.6, xerr=indices.mu_star_conf, label="μ* (mean |effect|)",
+                capsize=2)
+        ax.plot(indices.sigma, y, "k|", markersize=14, label="σ (interactions, non-linearity)")
+        ax.set_xlabel(f"Morris elementary effect on {outcome}")
+    ax.set_yticks(y, names, fontsize=9)
+    ax.invert_yaxis()
+    ax.legend(fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title(f"Global sensitivity ({method}), 95% intervals", fontsize=11)
+    return _save(fig, folder, "sensitivity")[0]
+
+
+def sensitivity_section(sweep_dir: Path, runs: pd.DataFrame, config: dict) -> list[str]:
+    """Indices table, figure and reading for a sensitivity sweep."""
+    from sim.study import sensitivity as sa
+
+    s = config["sensitivity"]
+    problem = sa.problem_from(s["uncertainties"])
+    design = sa.sample(problem, s["method"], s["samples"], s["design_seed"])
+    outcome = s["outcome"]
+    lines = [f"**Design.** {s['method']} over {problem['num_vars']} uncertain parameters, "
+             f"{len(design)} sample points × {config['study']['replications']} seeds "
+             f"(common random numbers), policy `{config['policy']['name']}`, scenario "
+             f"`{config['scenario']['name']}`. Outcome: `{outcome}`, averaged over the "
+             "seeds of each point.", ""]
+    try:
+        indices = sa.indices_from_runs(runs, problem, s["method"], design, outcome)
+    except ValueError as exc:
+        return lines + [f"Not analysed yet: {exc}.", ""]
+    write_table(sweep_dir / "indices.csv", indices.reset_index())
+    name = figure_sensitivity(indices, s["method"], outcome, sweep_dir / "figures")
+    key = "ST" if s["method"] == "sobol" else "mu_star"
+    ranked = indices.sort_values(key, ascending=False)
+    table = ranked.reset_index().round(3)
+    lines += ["## Indices (95% intervals)", "", _markdown_table(table), "",
+              f"![{name}](figures/{name})", "",
+              "## Findings", "",
+              f"- Most influential on `{outcome}`: " + ", ".join(
+                  f"`{p}` ({key} {v:.3g} ± {c:.2g})" for p, v, c in zip(
+                      ranked.index[:3], ranked[key], ranked[f"{key}_conf"])) + ".",
+              f"- Least influential: `{ranked.index[-1]}` ({key} {ranked[key].iloc[-1]:.3g}"
+              f" ± {ranked[f'{key}_conf'].iloc[-1]:.2g}).", ""]
+    return lines
+
+
+def search_section(sweep_dir: Path, runs: pd.DataFrame, meta: dict) -> list[str]:
+    """For a policy search: trials ranked by score, and the re-evaluation on fresh seeds."""
+    path = sweep_dir / "reevaluation.csv"
+    if not path.exists():
+        return []
+    from sim.study import search
+
+    study = (meta.get("config") or {}).get("study", {})
+    objective, ceiling = study.get("objective", "total_cost_usd"), study.get("risk_ceiling")
+    groups = input_columns(runs)
+    trials = pd.DataFrame([{**dict(zip(groups, key if isinstance(key, tuple) else (key,))),
+                            **search.score(part, objective, ceiling)}
+                           for key, part in runs.groupby(groups, dropna=False)])
+    trials = trials.sort_values("score").head(10)
+    show = lambda t: pd.DataFrame({  # noqa: E731
+        **{g: t[g].map(lambda v: f"{v:.3g}" if isinstance(v, float) else v) for g in groups
+           if g in t},
+        "risk [95%]": [f"{r:.0%} [{lo:.0%}, {hi:.0%}]" for r, lo, hi in
+                       zip(t.risk, t.risk_low, t.risk_high)],
+        f"mean {objective}": [_fmt(v, objective) for v in t.objective],
+        "feasible": t.feasible})
+    lines = [f"## Policy search (risk ceiling {ceiling:.0%}, minimising `{objective}`)", "",
+             "A trial is feasible when the upper end of the 95% Wilson interval of its "
+             "risk of armed conflict is at or below the ceiling. Best trials:", "",
+             _markdown_table(show(trials)), ""]
+    try:
+        again = pd.read_csv(path)
+    except pd.errors.EmptyDataError:  # written without columns when nothing was feasible
+        again = pd.DataFrame()
+    if again.empty:
+        lines += ["No trial was feasible, so none was re-evaluated: raise the ceiling, "
+                  "the number of trials or the replications.", ""]
+    else:
+        lines += [f"Re-evaluated on {int(again.runs.iloc[0])} fresh seeds (root seed "
+                  f"{int(again.root_seed.iloc[0])}, never seen by the search):", "",
+                  _markdown_table(show(again)), ""]
+    return lines
+
+
+def build_report(sweep_dir: Path) -> Path:
+    """Aggregate a (possibly partial) sweep and write its tables, figures and report.
+
+    Everything is written inside ``sweep_dir`` (checked on the real path); temporary
+    files that an interrupted report left there are removed first."""
+    sweep_dir = Path(sweep_dir)
+    with writing_under(sweep_dir):
+        for folder in (sweep_dir, sweep_dir / "figures"):
+            clean_stale_temps(folder)
+        return _build_report(sweep_dir)
+
+
+def _build_report(sweep_dir: Path) -> Path:
+    runs = load_runs(sweep_dir)
+    failures = load_failures(sweep_dir)
+    started = now_iso()
+    meta = _sweep_meta(sweep_dir)
+    lines = [f"# {meta.get('name', sweep_dir.parent.name)} — {sweep_dir.name}", ""]
+    if meta.get("question"):
+        lines += [f"**Question.** {meta['question']}", ""]
+    if runs.empty:
+        lines += ["No finished jobs yet."]
+    elif meta.get("runner") == "sensitivity":
+        write_table(sweep_dir / "runs.parquet", runs)
+        lines += sensitivity_section(sweep_dir, runs, meta["config"])
+    else:
+        summary = summary_table(runs)
+        diffs = paired_differences(runs)
+        write_table(sweep_dir / "runs.parquet", runs)
+        merged = summary.merge(diffs, how="left", on=input_columns(runs)) if not diffs.empty \
+            else summary
+        write_table(sweep_dir / "summary.csv", merged)
+        figures = sweep_dir / "figures"
+        fig_names = [figure_comparison(summary, figures), figure_delay(summary, figures),
+                     figure_cost_risk(summary, figures)]
+        groups = input_columns(runs)
+        n_jobs = len(job_tables(sweep_dir))
+        seeds = sorted(set(runs.seed))
+        lines += [
+            f"**Runs.** {len(runs)} runs in {n_jobs} jobs "
+            f"({runs.groupby(groups, dropna=False).size().min()}–"
+            f"{runs.groupby(groups, dropna=False).size().max()} seeded replications each; "
+            f"the same {len(seeds)} seeds for every job: common random numbers).", "",
+            "## Findings", "", *[f"- {s}" for s in findings(summary, diffs, groups)], "",
+            "## Outcomes (mean and 95% interval)", "",
+            "Intervals: Wilson for the risk of armed conflict (a proportion), percentile "
+            "bootstrap (4,000 resamples, seeded) for means. Costs are per run.", "",
+        ]
+        table = summary[groups + ["runs"]].copy()
+        for col, label, _, _ in HEADLINE:
+            table[label] = [_interval(r, col) for _, r in summary.iterrows()]
+        lines += [_markdown_table(table), ""]
+        if not diffs.empty:
+            lines += ["## Paired difference against no response (same seeds)", "",
+                      "Policy minus `none` on the same seeded worlds; negative is better "
+                      "for every column.", ""]
+            dtable = diffs[groups + ["pairs"]].copy()
+            for col, label, _, _ in HEADLINE:
+                if col == "warning_to_action_weeks":
+                    continue
+                dtable[f"Δ {label}"] = [_interval(r, col, "d_") for _, r in diffs.iterrows()]
+            lines += [_markdown_table(dtable), ""]
+        lines += search_section(sweep_dir, runs, meta)
+        lines += ["## Figures", ""]
+        for name in fig_names:
+            if name:
+                lines += [f"![{name}](figures/{name})", ""]
+    missing = missing_jobs(sweep_dir)
+    if missing:
+        lines += ["## Jobs without results", "",
+                  f"{len(missing)} planned job(s) have neither results nor a failure record "
+                  "(the sweep is still running, was interrupted, or could not record a "
+                  "failure). Re-run the same command with the same `study.sweep_name` to "
+                  "run only them.", ""]
+        lines += [f"- `{' '.join(job['overrides'])}`" for job in missing] + [""]
+    if failures:
+        lines += ["## Failed jobs", "",
+                  "These jobs raised; the rest of the sweep is unaffected. Re-run the same "
+                  "command with the same `study.sweep_name` to retry only them.", ""]
+        for f in failures:
+            lines += [f"- `{' '.join(f['overrides'])}`: {f['error']}"]
+        lines += [""]
+    lines += ["## Provenance", "",
+              f"- command: `{meta.get('command', 'python -m sim.report ' + str(sweep_dir))}`",
+              f"- experiment config: `configs/experiment/{meta.get('name', '?')}.yaml`",
+              f"- root seed: {meta.get('root_seed', '?')}, replications per job: "
+              f"{meta.get('replications', '?')}",
+              f"- prevsim {package_versions().get('prevsim')}, git commit {git_commit()}",
+              f"- report written {started}", ""]
+    path = sweep_dir / "report.md"
+    write_atomic(path, lambda p: p.write_text("\n".join(lines), encoding="utf-8"))
+    write_json(sweep_dir / "manifest.json", {
+        **{k: v for k, v in meta.items() if k != "config"}, "jobs": [p.parent.name for p in job_tables(sweep_dir)],
+        "failed": [f["key"] for f in failures], "runs": int(len(runs)),
+        "versions": package_versions(), "git_commit": git_commit(), "reported": started})
+    return path
+
+
+def _sweep_meta(sweep_dir: Path) -> dict:
+    """What the jobs' manifests say about the sweep (name, question, seeds, command)."""
+    for path in sorted(sweep_dir.glob("jobs/*/manifest.json")):
+        m = json.loads(path.read_text())
+        study = m.get("config", {}).get("study", {})
+        return {"name": study.get("name"), "question": study.get("question"),
+                "runner": study.get("runner", "replications"), "config": m.get("config"),
+                "root_seed": study.get("root_seed"), "replications": study.get("replications"),
+                "seeds": m.get("seeds"), "command": m.get("command"),
+                "started": m.get("started")}
+    return {}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.report <sweep folder> [--wait]``: exit 0, 2 (no such folder), 3 (a
+    write refused by the system) or 4 (a sweep is running in the folder)."""
+    parser = argparse.ArgumentParser(prog="python -m sim.report",
+                                     description="Aggregate a finished or partial sweep.")
+    parser.add_argument("sweep_dir", type=Path)
+    parser.add_argument("--wait", action="store_true",
+                        help="if a sweep is running in the folder, wait for it to end")
+    args = parser.parse_args(argv)
+    if not args.sweep_dir.is_dir():
+        print(f"error: sweep_dir = {str(args.sweep_dir)!r}: no such folder", file=sys.stderr)
+        return 2
+    lock = FolderLock(args.sweep_dir)
+    try:
+        lock.acquire(wait=args.wait, on_wait=lambda busy: print(f"waiting: {busy}",
+                                                                 file=sys.stderr))
+        print(f"report: {build_report(args.sweep_dir)}")
+    except FolderBusy as exc:
+        print(f"error: {exc}; its report is written when it ends (or use --wait)",
+              file=sys.stderr)
+        return 4
+    except OSError as exc:
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
+        return 3
+    finally:
+        lock.release()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
