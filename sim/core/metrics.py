@@ -7,6 +7,8 @@ without violence), so tables have fixed columns.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,21 +20,123 @@ from sim.core.warning import score_warnings
 if TYPE_CHECKING:
     from sim.core.model import ConflictModel
 
-__all__ = ["OUTCOME_KEYS", "episodes", "outcomes", "timeseries"]
+__all__ = ["OUTCOMES", "OUTCOME_KEYS", "Direction", "Kind", "Outcome", "episodes",
+           "outcomes", "timeseries"]
 
-#: The keys of :func:`outcomes`, in order (what ``study.objective`` and
-#: ``sensitivity.outcome`` may name; a test checks it equals a run's keys).
-OUTCOME_KEYS = (
-    "armed_conflict", "parties_in_violence", "violence_party_weeks",
-    "armed_conflict_party_weeks", "peak_level", "weeks_to_first_violence",
-    "violence_episodes", "violence_recurrences", "episodes_ended", "median_episode_weeks",
-    "violence_share_past_war", "violence_share_no_past_war", "mean_hostility_final",
-    "coups", "elections", "warnings", "warnings_hit", "warnings_late",
-    "warnings_false_alarm", "violence_missed", "crises_answered", "first_warning_week",
-    "first_action_week", "warning_to_action_weeks", "actions", "consent_refusals",
-    "deployments", "agreements", "mediation_failures", "relapses",
-    "intervention_cost_usd", "conflict_cost_usd", "total_cost_usd",
-)
+
+class Kind(StrEnum):
+    """How an outcome is summarised over runs."""
+
+    PROPORTION = "proportion"  # 0 or 1 per run: a share of runs (Wilson interval)
+    MEAN = "mean"              # a number per run: its mean (bootstrap interval)
+
+
+class Direction(StrEnum):
+    """Which way is better, for reports, searches and robustness measures."""
+
+    MINIMISE = "minimise"
+    MAXIMISE = "maximise"
+    REPORT = "report"          # described, not judged (counts, weeks, shocks, scores)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome of a run, declared once: what every table, report and view reads.
+
+    Attributes:
+        key: its name in :func:`outcomes` and in every table.
+        label: a short name for tables and figures.
+        unit: what one unit of it is.
+        kind: :class:`Kind` (how it is summarised over runs).
+        direction: :class:`Direction` (which way is better).
+        definition: what it counts, in one sentence (docs/model.md 7.23).
+    """
+
+    key: str
+    label: str
+    unit: str
+    kind: Kind
+    direction: Direction
+    definition: str
+
+
+_P, _M = Kind.PROPORTION, Kind.MEAN
+_MIN, _MAX, _REP = Direction.MINIMISE, Direction.MAXIMISE, Direction.REPORT
+
+#: Every outcome of :func:`outcomes`, in its order (a test checks the two agree).
+OUTCOMES: dict[str, Outcome] = {o.key: o for o in (
+    Outcome("armed_conflict", "Risk of armed conflict", "share of runs", _P, _MIN,
+            "1 if any party was at level 4 at any recorded week, else 0"),
+    Outcome("parties_in_violence", "Parties reaching violence", "parties", _M, _MIN,
+            "parties at level ≥ 3 at some recorded week (week 0 included)"),
+    Outcome("violence_party_weeks", "Violence", "party-weeks at level ≥ 3", _M, _MIN,
+            "party-weeks at level ≥ 3 over weeks Δt…T (week 0 excluded)"),
+    Outcome("armed_conflict_party_weeks", "Armed conflict", "party-weeks at level 4", _M,
+            _MIN, "party-weeks at level 4 over weeks Δt…T"),
+    Outcome("peak_level", "Peak level", "level 0-4", _M, _REP,
+            "highest level any party reached"),
+    Outcome("weeks_to_first_violence", "First violence", "week", _M, _REP,
+            "first week > 0 with a party at level ≥ 3 (nan if none)"),
+    Outcome("violence_episodes", "Violence episodes", "episodes", _M, _MIN,
+            "spells at level ≥ 3 that started after week 0"),
+    Outcome("violence_recurrences", "Recurrences", "episodes", _M, _MIN,
+            "such spells that are not the party's first spell in the run"),
+    Outcome("episodes_ended", "Episodes ended", "episodes", _M, _REP,
+            "spells at level ≥ 3 that ended before the horizon"),
+    Outcome("median_episode_weeks", "Median episode", "weeks", _M, _REP,
+            "median length of the spells that ended in the run (nan if none ended)"),
+    Outcome("violence_share_past_war", "Violence, past war", "share of parties", _M, _REP,
+            "share of the parties with a past war that reached level ≥ 3 (nan if none)"),
+    Outcome("violence_share_no_past_war", "Violence, no past war", "share of parties", _M,
+            _REP, "share of the parties without a past war that reached level ≥ 3 (nan if "
+            "none)"),
+    Outcome("mean_hostility_final", "Final hostility", "hostility", _M, _REP,
+            "mean hostility at the last step"),
+    Outcome("coups", "Coups", "coups", _M, _REP, "coup events"),
+    Outcome("elections", "Elections", "elections", _M, _REP, "polling events"),
+    Outcome("warnings", "Warnings", "warnings", _M, _REP,
+            "crises opened, i.e. crisis-opening warnings (7.13)"),
+    Outcome("warnings_hit", "Warnings hit", "warnings", _M, _REP,
+            "warnings followed by a violence onset within the scoring horizon (7.14)"),
+    Outcome("warnings_late", "Warnings late", "warnings", _M, _REP,
+            "warnings on a party already in violence (7.14)"),
+    Outcome("warnings_false_alarm", "False alarms", "warnings", _M, _REP,
+            "warnings neither hit nor late (7.14); hit + late + false alarms = warnings"),
+    Outcome("violence_missed", "Onsets missed", "onsets", _M, _REP,
+            "violence onsets that no warning preceded (7.14)"),
+    Outcome("crises_answered", "Crises answered", "crises", _M, _REP,
+            "crises on which at least one decision was taken"),
+    Outcome("first_warning_week", "First warning", "week", _M, _REP,
+            "week of the run's first warning (nan if none)"),
+    Outcome("first_action_week", "First action", "week", _M, _REP,
+            "week of the run's first decision (nan if none)"),
+    Outcome("warning_to_action_weeks", "Warning-to-action gap", "weeks (mean per run)", _M,
+            _MIN, "mean over answered crises of first-action week − warning week (nan if "
+            "none)"),
+    Outcome("actions", "Actions", "decisions", _M, _REP,
+            "decisions carried out: statements, consented fact-finding missions, envoy "
+            "requests (refused missions count in consent_refusals)"),
+    Outcome("consent_refusals", "Consent refused", "missions", _M, _REP,
+            "fact-finding missions refused by the host"),
+    Outcome("deployments", "Deployments", "deployments", _M, _REP,
+            "fact-finding missions deployed plus envoys dispatched"),
+    Outcome("agreements", "Agreements", "agreements", _M, _REP,
+            "agreements brokered by envoys"),
+    Outcome("mediation_failures", "Mediation failures", "engagements", _M, _REP,
+            "engagements that ran their time without agreement"),
+    Outcome("relapses", "Relapses", "onsets", _M, _MIN,
+            "violence onsets of parties that had an agreement (7.19)"),
+    Outcome("intervention_cost_usd", "Intervention cost", "USD", _M, _MIN,
+            "everything the response booked: statements, missions, envoys, UN regional "
+            "offices"),
+    Outcome("conflict_cost_usd", "Conflict cost", "USD", _M, _MIN,
+            "Δt · (party-weeks at level 3 · costs.violence_usd_per_party_week + "
+            "party-weeks at level 4 · costs.armed_conflict_usd_per_party_week)"),
+    Outcome("total_cost_usd", "Total cost", "USD", _M, _MIN,
+            "intervention_cost_usd + conflict_cost_usd"),
+)}
+#: The keys of :func:`outcomes`, in order (what ``study.objective`` may name).
+OUTCOME_KEYS = tuple(OUTCOMES)
 
 
 def _spells(levels: np.ndarray, weeks: np.ndarray, at_least: int = Level.VIOLENCE
@@ -75,24 +179,8 @@ def episodes(levels: np.ndarray, weeks: np.ndarray, at_least: int = Level.VIOLEN
 
 
 def outcomes(model: "ConflictModel") -> dict[str, float]:
-    """The outcomes of a run so far (DESIGN.md §3, *Outcomes per run*).
-
-    Keys:
-        armed_conflict: 1 if any party reached level 4 (armed conflict), else 0.
-        parties_in_violence: parties that were at level ≥ 3 at some week.
-        violence_party_weeks: party-weeks at level ≥ 3 (weeks 1..end; week 0 excluded).
-        armed_conflict_party_weeks: party-weeks at level 4.
-        peak_level: highest level any party reached.
-        weeks_to_first_violence: first week with a party at level ≥ 3 (nan if none).
-        violence_episodes: spells at level ≥ 3 that started during the run.
-        violence_recurrences: such spells of parties that had an earlier spell in the run.
-        episodes_ended: spells at level ≥ 3 that ended before the horizon.
-        median_episode_weeks: median length of ended spells (nan if none ended).
-        violence_share_past_war / violence_share_no_past_war: share of parties with /
-            without a war before week 0 that reached violence (nan if no such parties).
-        mean_hostility_final: mean hostility at the last week.
-        coups, elections: shocks that happened.
-    """
+    """The outcomes of a run so far (DESIGN.md §3, *Outcomes per run*): one value per
+    key of :data:`OUTCOMES`, in its order (definitions there)."""
     levels = model.level_history
     weeks = model.weeks
     run_levels = levels[1:]

@@ -18,78 +18,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.study import stats
+from sim.study.analysis import (BASELINE, DELAY, HEADLINE, better, findings,
+                                format_interval, format_value, markdown_table,
+                                paired_differences, summary_table)
 from sim.study.storage import (FolderBusy, FolderLock, clean_stale_temps, describe_os_error,
                          git_commit, now_iso, package_versions, write_atomic, write_json,
                          write_table, writing_under)
 from sim.study.sweep import input_columns, job_tables, load_failures, load_runs, missing_jobs
 
 __all__ = ["build_report", "load_failures", "paired_differences", "summary_table"]
-
-#: Headline outcomes: column, label, unit, whether it is a proportion (Wilson interval).
-HEADLINE = [
-    ("armed_conflict", "Risk of armed conflict", "share of runs", True),
-    ("violence_party_weeks", "Violence", "party-weeks at level ≥ 3", False),
-    ("parties_in_violence", "Parties reaching violence", "parties", False),
-    ("warning_to_action_weeks", "Warning-to-action gap", "weeks (mean per run)", False),
-    ("intervention_cost_usd", "Intervention cost", "USD", False),
-    ("total_cost_usd", "Total cost", "USD", False),
-]
-BASELINE = "none"
-DELAY = "policy.response_delay_days"
-
-
-def summary_table(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Per group of swept inputs: n and, per headline outcome, mean, low, high."""
-    groups = input_columns(runs)
-    rows = []
-    for key, part in runs.groupby(groups, sort=True, dropna=False):
-        key = key if isinstance(key, tuple) else (key,)
-        row = dict(zip(groups, key))
-        row["runs"] = len(part)
-        for col, _, _, proportion in HEADLINE:
-            s = stats.summarise(part[col], proportion, level)
-            row.update({col: s["mean"], f"{col}_low": s["low"], f"{col}_high": s["high"]})
-        rows.append(row)
-    return _baseline_first(pd.DataFrame(rows), groups)
-
-
-def _baseline_first(frame: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
-    """Rows in input order, with the ``none`` counterfactual before the policies."""
-    if "policy" not in frame.columns:
-        return frame
-    others = [g for g in groups if g != "policy"]
-    key = frame.policy != BASELINE
-    return (frame.assign(_after=key).sort_values(others[:1] + ["_after"], kind="stable")
-            .drop(columns="_after").reset_index(drop=True))
-
-
-def paired_differences(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Policy minus ``none`` on the same seeds (and same other inputs): mean and interval.
-
-    Common random numbers make these paired differences far tighter than the difference
-    of two independent means.
-    """
-    groups = input_columns(runs)
-    if "policy" not in groups or BASELINE not in set(runs.policy):
-        return pd.DataFrame()
-    others = [g for g in groups if g not in ("policy", DELAY)]
-    base = runs[runs.policy == BASELINE]
-    base = base.drop_duplicates(subset=others + ["seed"])  # none ignores the delay
-    merged = runs[runs.policy != BASELINE].merge(
-        base[others + ["seed"] + [c for c, *_ in HEADLINE]], on=others + ["seed"],
-        suffixes=("", "_none"))
-    rows = []
-    for key, part in merged.groupby(groups, sort=True, dropna=False):
-        key = key if isinstance(key, tuple) else (key,)
-        row = dict(zip(groups, key))
-        row["pairs"] = len(part)
-        for col, *_ in HEADLINE:
-            mean, lo, hi = stats.bootstrap_interval(part[col] - part[f"{col}_none"], level)
-            row.update({f"d_{col}": mean, f"d_{col}_low": lo, f"d_{col}_high": hi})
-        rows.append(row)
-    return pd.DataFrame(rows)
-
 
 # ---------------------------------------------------------------- figures
 def _plt():
@@ -125,8 +62,8 @@ def _save(fig, folder: Path, name: str) -> list[str]:
 def figure_comparison(summary: pd.DataFrame, folder: Path) -> str:
     """Mean and 95% interval of the key outcomes per policy (per scenario if several)."""
     plt = _plt()
-    panels = [h for h in HEADLINE if h[0] in ("armed_conflict", "violence_party_weeks",
-                                             "total_cost_usd")]
+    panels = [o for o in HEADLINE if o.key in ("armed_conflict", "violence_party_weeks",
+                                               "total_cost_usd")]
     groups = [g for g in summary.columns if g in ("scenario", "policy")]
     rows = summary.groupby(groups, sort=False, dropna=False).first().reset_index() \
         if DELAY in summary.columns else summary
@@ -137,7 +74,8 @@ def figure_comparison(summary: pd.DataFrame, folder: Path) -> str:
     fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 0.45 * len(rows) + 1.8),
                              sharey=True)
     y = np.arange(len(rows))
-    for ax, (col, title, unit, _) in zip(np.atleast_1d(axes), panels):
+    for ax, outcome in zip(np.atleast_1d(axes), panels):
+        col, title, unit = outcome.key, outcome.label, outcome.unit
         scale, unit = (1e6, "million USD per run") if col.endswith("usd") else (1.0, unit)
         mean = rows[col].to_numpy(float) / scale
         err = np.vstack([mean - rows[f"{col}_low"] / scale,
@@ -205,50 +143,6 @@ def figure_cost_risk(summary: pd.DataFrame, folder: Path) -> str:
 
 
 # ---------------------------------------------------------------- report
-def _fmt(value: float, col: str) -> str:
-    if value != value:
-        return "–"
-    if col.endswith("usd"):
-        return f"{'−' if value < 0 else ''}${abs(value) / 1e6:,.1f}M"
-    if col == "armed_conflict":
-        return f"{value:.0%}"
-    return f"{value:,.1f}"
-
-
-def _interval(row: pd.Series, col: str, prefix: str = "") -> str:
-    c = f"{prefix}{col}"
-    return (f"{_fmt(row[c], col)} [{_fmt(row[f'{c}_low'], col)}, "
-            f"{_fmt(row[f'{c}_high'], col)}]")
-
-
-def _markdown_table(frame: pd.DataFrame) -> str:
-    head = "| " + " | ".join(frame.columns) + " |"
-    rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
-    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.to_numpy()]
-    return "\n".join([head, rule, *body])
-
-
-def findings(summary: pd.DataFrame, diffs: pd.DataFrame, groups: list[str]) -> list[str]:
-    """Sentences read off the tables (nothing here is typed in by hand)."""
-    out = []
-    best = summary.loc[summary["armed_conflict"].idxmin()]
-    worst = summary.loc[summary["armed_conflict"].idxmax()]
-    name = lambda r: ", ".join(f"{g}={r[g]}" for g in groups)  # noqa: E731
-    out.append(f"Lowest risk of armed conflict: {name(best)} at "
-               f"{_interval(best, 'armed_conflict')}; highest: {name(worst)} at "
-               f"{_interval(worst, 'armed_conflict')}.")
-    cheapest = summary.loc[summary["total_cost_usd"].idxmin()]
-    out.append(f"Lowest total cost (intervention plus conflict): {name(cheapest)} at "
-               f"{_interval(cheapest, 'total_cost_usd')} per run.")
-    if not diffs.empty:
-        below = diffs[diffs["d_violence_party_weeks_high"] < 0]
-        unclear = diffs[diffs["d_violence_party_weeks_high"] >= 0]
-        out.append(f"{len(below)} of {len(diffs)} policy settings lower violence "
-                   "party-weeks against no response with a 95% paired interval entirely "
-                   f"below zero; {len(unclear)} do not.")
-    return out
-
-
 def figure_sensitivity(indices: pd.DataFrame, method: str, outcome: str,
                        folder: Path) -> str:
     """Sobol first-order and total indices, or Morris μ* and σ, with 95% intervals."""
@@ -296,7 +190,7 @@ def sensitivity_section(sweep_dir: Path, runs: pd.DataFrame, config: dict) -> li
     key = "ST" if s["method"] == "sobol" else "mu_star"
     ranked = indices.sort_values(key, ascending=False)
     table = ranked.reset_index().round(3)
-    lines += ["## Indices (95% intervals)", "", _markdown_table(table), "",
+    lines += ["## Indices (95% intervals)", "", markdown_table(table), "",
               f"![{name}](figures/{name})", "",
               "## Findings", "",
               f"- Most influential on `{outcome}`: " + ", ".join(
@@ -326,12 +220,12 @@ def search_section(sweep_dir: Path, runs: pd.DataFrame, meta: dict) -> list[str]
            if g in t},
         "risk [95%]": [f"{r:.0%} [{lo:.0%}, {hi:.0%}]" for r, lo, hi in
                        zip(t.risk, t.risk_low, t.risk_high)],
-        f"mean {objective}": [_fmt(v, objective) for v in t.objective],
+        f"mean {objective}": [format_value(v, objective) for v in t.objective],
         "feasible": t.feasible})
     lines = [f"## Policy search (risk ceiling {ceiling:.0%}, minimising `{objective}`)", "",
              "A trial is feasible when the upper end of the 95% Wilson interval of its "
              "risk of armed conflict is at or below the ceiling. Best trials:", "",
-             _markdown_table(show(trials)), ""]
+             markdown_table(show(trials)), ""]
     try:
         again = pd.read_csv(path)
     except pd.errors.EmptyDataError:  # written without columns when nothing was feasible
@@ -342,7 +236,7 @@ def search_section(sweep_dir: Path, runs: pd.DataFrame, meta: dict) -> list[str]
     else:
         lines += [f"Re-evaluated on {int(again.runs.iloc[0])} fresh seeds (root seed "
                   f"{int(again.root_seed.iloc[0])}, never seen by the search):", "",
-                  _markdown_table(show(again)), ""]
+                  markdown_table(show(again)), ""]
     return lines
 
 
@@ -395,19 +289,21 @@ def _build_report(sweep_dir: Path) -> Path:
             "bootstrap (4,000 resamples, seeded) for means. Costs are per run.", "",
         ]
         table = summary[groups + ["runs"]].copy()
-        for col, label, _, _ in HEADLINE:
-            table[label] = [_interval(r, col) for _, r in summary.iterrows()]
-        lines += [_markdown_table(table), ""]
+        for o in HEADLINE:
+            table[o.label] = [format_interval(r, o.key) for _, r in summary.iterrows()]
+        lines += [markdown_table(table), ""]
         if not diffs.empty:
+            shown = [o for o in HEADLINE if o.key != "warning_to_action_weeks"]
+            judged = {better(o, difference=True) for o in shown}
+            reading = (f"{judged.pop()} for every column" if len(judged) == 1 else "; ".join(
+                f"{o.label}: {better(o, difference=True)}" for o in shown))
             lines += ["## Paired difference against no response (same seeds)", "",
-                      "Policy minus `none` on the same seeded worlds; negative is better "
-                      "for every column.", ""]
+                      f"Policy minus `none` on the same seeded worlds; {reading}.", ""]
             dtable = diffs[groups + ["pairs"]].copy()
-            for col, label, _, _ in HEADLINE:
-                if col == "warning_to_action_weeks":
-                    continue
-                dtable[f"Δ {label}"] = [_interval(r, col, "d_") for _, r in diffs.iterrows()]
-            lines += [_markdown_table(dtable), ""]
+            for o in shown:
+                dtable[f"Δ {o.label}"] = [format_interval(r, o.key, "d_")
+                                          for _, r in diffs.iterrows()]
+            lines += [markdown_table(dtable), ""]
         lines += search_section(sweep_dir, runs, meta)
         lines += ["## Figures", ""]
         for name in fig_names:
