@@ -109,10 +109,12 @@ def test_controls_come_from_the_parameter_metadata():
 
 
 def test_controls_read_the_parameters_not_a_copy_of_them(monkeypatch):
-    changed = sim.compose([f"policy={app.START_POLICY}", "dynamics.noise_sd=0.2",
+    from sim.views import controls
+
+    changed = sim.compose([f"policy={controls.START_POLICY}", "dynamics.noise_sd=0.2",
                            "un.warning_threshold=1.4"])
-    monkeypatch.setattr(app, "baseline", lambda: changed)
-    params = app.model_params()
+    monkeypatch.setattr(controls, "baseline", lambda: changed)
+    params = controls.model_params()
     assert params["dynamics__noise_sd"]["value"] == 0.2
     assert params["un__warning_threshold"]["value"] == 1.4
 
@@ -241,3 +243,13 @@ def test_mesa_batch_run_builds_dashboard_models():
                              data_collection_period=-1, display_progress=False)
     assert len(results) == 2
     assert {r["policy__response_delay_days"] for r in results} == {7, 90}
+
+
+def test_controls_and_the_dashboard_model_need_no_solara():
+    """The page's logic is plain Python: testable (and usable) without Solara."""
+    import subprocess
+    import sys
+
+    code = ("import sys, sim.views.controls, sim.views.dashboard; "
+            "assert 'solara' not in sys.modules and 'matplotlib' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -59,19 +59,26 @@ class Outcome:
     direction: Direction
     definition: str
 
+    @property
+    def summary_label(self) -> str:
+        """Its label summarised over runs: the share of runs with it is a risk."""
+        if self.kind is Kind.PROPORTION:
+            return f"Risk of {self.label[0].lower()}{self.label[1:]}"
+        return self.label
+
 
 _P, _M = Kind.PROPORTION, Kind.MEAN
 _MIN, _MAX, _REP = Direction.MINIMISE, Direction.MAXIMISE, Direction.REPORT
 
 #: Every outcome of :func:`outcomes`, in its order (a test checks the two agree).
 OUTCOMES: dict[str, Outcome] = {o.key: o for o in (
-    Outcome("armed_conflict", "Risk of armed conflict", "share of runs", _P, _MIN,
+    Outcome("armed_conflict", "Armed conflict", "share of runs", _P, _MIN,
             "1 if any party was at level 4 at any recorded week, else 0"),
     Outcome("parties_in_violence", "Parties reaching violence", "parties", _M, _MIN,
             "parties at level ≥ 3 at some recorded week (week 0 included)"),
     Outcome("violence_party_weeks", "Violence", "party-weeks at level ≥ 3", _M, _MIN,
             "party-weeks at level ≥ 3 over weeks Δt…T (week 0 excluded)"),
-    Outcome("armed_conflict_party_weeks", "Armed conflict", "party-weeks at level 4", _M,
+    Outcome("armed_conflict_party_weeks", "Armed-conflict weeks", "party-weeks at level 4", _M,
             _MIN, "party-weeks at level 4 over weeks Δt…T"),
     Outcome("peak_level", "Peak level", "level 0-4", _M, _REP,
             "highest level any party reached"),

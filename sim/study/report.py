@@ -75,7 +75,7 @@ def figure_comparison(summary: pd.DataFrame, folder: Path) -> str:
                              sharey=True)
     y = np.arange(len(rows))
     for ax, outcome in zip(np.atleast_1d(axes), panels):
-        col, title, unit = outcome.key, outcome.label, outcome.unit
+        col, title, unit = outcome.key, outcome.summary_label, outcome.unit
         scale, unit = (1e6, "million USD per run") if col.endswith("usd") else (1.0, unit)
         mean = rows[col].to_numpy(float) / scale
         err = np.vstack([mean - rows[f"{col}_low"] / scale,
@@ -290,18 +290,18 @@ def _build_report(sweep_dir: Path) -> Path:
         ]
         table = summary[groups + ["runs"]].copy()
         for o in HEADLINE:
-            table[o.label] = [format_interval(r, o.key) for _, r in summary.iterrows()]
+            table[o.summary_label] = [format_interval(r, o.key) for _, r in summary.iterrows()]
         lines += [markdown_table(table), ""]
         if not diffs.empty:
             shown = [o for o in HEADLINE if o.key != "warning_to_action_weeks"]
             judged = {better(o, difference=True) for o in shown}
             reading = (f"{judged.pop()} for every column" if len(judged) == 1 else "; ".join(
-                f"{o.label}: {better(o, difference=True)}" for o in shown))
+                f"{o.summary_label}: {better(o, difference=True)}" for o in shown))
             lines += ["## Paired difference against no response (same seeds)", "",
                       f"Policy minus `none` on the same seeded worlds; {reading}.", ""]
             dtable = diffs[groups + ["pairs"]].copy()
             for o in shown:
-                dtable[f"Δ {o.label}"] = [format_interval(r, o.key, "d_")
+                dtable[f"Δ {o.summary_label}"] = [format_interval(r, o.key, "d_")
                                           for _, r in diffs.iterrows()]
             lines += [markdown_table(dtable), ""]
         lines += search_section(sweep_dir, runs, meta)

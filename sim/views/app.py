@@ -8,15 +8,9 @@ side. How to use it: ``docs/dashboard.md``.
 
 Design:
 
-* Every control is generated from the parameter dataclasses (``sim.core.params``): default,
-  label, unit, valid range and help come from the fields' metadata; only the slider's
-  practical span is chosen here (:data:`CONTROLS`). Scenario and policy choices are the
-  files in ``configs/scenario/`` and ``configs/policy/``.
-* :class:`DashboardModel` is a ``ConflictModel`` built from simple keyword arguments
-  (``scenario_name="calm", policy="envoy", policy__response_delay_days=30, seed=3``) through
-  ``sim.compose``, exactly as the command line builds parameters; that is what
-  SolaraViz's Reset and ``mesa.batch_run`` call. A control left at its starting value
-  follows the chosen scenario and policy; a control that was moved overrides them.
+* The controls (``sim.views.controls``) and the dashboard's model
+  (``sim.views.dashboard``) are plain Python, tested without Solara; this module holds
+  only the page's components.
 * Each visitor gets their own model: it is built inside the page component
   (``solara.use_memo``), never at module level.
 * Drawing is the slow part, not the model: the network is laid out once per network
@@ -26,12 +20,8 @@ Design:
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import logging
-import math
-import threading
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -43,67 +33,25 @@ from mesa.visualization import SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 
 from sim.core import metrics
-from sim.core.model import ConflictModel
 from sim.core.params import Params
+from sim.views.controls import (CONTROLS, START_POLICY, baseline, choices, describe,
+                                effective_delay, field_of, label_of, model_params,
+                                settings_line, start_value)
+from sim.views.dashboard import (DashboardModel, compare_runs, new_visitor_model,
+                                 outcomes_html)
 from sim.views.timeline import NetworkPainter, TimelinePainter, action_weeks, envoys_now
 
-__all__ = ["CONTROLS", "DashboardModel", "Page", "compare_runs", "model_params",
+__all__ = ["CONTROLS", "START_POLICY", "DashboardModel", "Page", "baseline", "choices",
+           "compare_runs", "effective_delay", "field_of", "model_params",
            "new_visitor_model"]
 
 for _name in ("MESA", "mesa"):  # Mesa logs every step at INFO
     logging.getLogger(_name).setLevel(logging.WARNING)
 
-#: The policy the dashboard opens with: one that acts, so the warning-to-action gap is
-#: visible at once (the command line's default is ``none``, the counterfactual).
-START_POLICY = "envoy"
 #: Milliseconds between weeks when playing (SolaraViz's sidebar can change it).
 PLAY_INTERVAL_MS = 10
 #: Colours of the live pictures' PNG palette: a third of the bytes of full colour.
 PNG_COLOURS = 256
-
-
-@dataclass(frozen=True)
-class Control:
-    """A slider for one parameter: its practical span; everything else is metadata."""
-
-    name: str                 # dotted parameter name, e.g. "dynamics.reaction"
-    lo: float | None = None   # practical span (within the field's ge/le bounds)
-    hi: float | None = None
-    step: float | None = None
-
-
-#: The sliders, in sidebar order (scenario and policy selects come first).
-CONTROLS: tuple[Control, ...] = (
-    Control("policy.response_delay_days", 0, 365, 1),
-    Control("un.warning_threshold", 0.5, 2.5, 0.05),
-    Control("regional.warning_threshold", 0.5, 2.5, 0.05),
-    Control("seed", 0, 999, 1),
-    Control("network.n_parties", 10, 500, 10),
-    Control("horizon_weeks", 26, 520, 26),
-    Control("dynamics.reaction", 0, 0.6, 0.01),
-    Control("dynamics.noise_sd", 0, 0.4, 0.01),
-    Control("dynamics.mobilisation", 0, 1.0, 0.01),
-)
-
-#: Outcomes shown, with their labels (keys of ``sim.core.metrics.outcomes``).
-OUTCOMES: tuple[tuple[str, str], ...] = (
-    ("armed_conflict", "Armed conflict (a party at level 4)"),
-    ("parties_in_violence", "Parties reaching violence"),
-    ("violence_party_weeks", "Party-weeks of violence"),
-    ("warnings", "Warnings"),
-    ("warnings_false_alarm", "… of which false alarms"),
-    ("crises_answered", "Crises answered"),
-    ("first_warning_week", "First warning (week)"),
-    ("first_action_week", "First action (week)"),
-    ("warning_to_action_weeks", "Mean warning-to-action gap (weeks)"),
-    ("agreements", "Agreements"),
-    ("relapses", "Relapses"),
-    ("intervention_cost_usd", "Intervention cost"),
-    ("conflict_cost_usd", "Conflict cost"),
-    ("total_cost_usd", "Total cost"),
-)
-
-_COMPOSE_LOCK = threading.Lock()
 
 try:  # page title, and no "runs on Solara" banner over the outcomes (read per request)
     import solara.server.settings as _server_settings
@@ -112,319 +60,8 @@ try:  # page title, and no "runs on Solara" banner over the outcomes (read per r
     _server_settings.theme.show_banner = False
     _server_settings.telemetry.mixpanel_enable = False  # no calls out (offline rooms)
 except ImportError:  # pragma: no cover - solara without its server
-    pass  # Hydra's config loader is not known to be thread-safe
+    pass
 
-
-# ------------------------------------------------------------------ parameters
-def _compose(overrides: tuple[str, ...]) -> Params:
-    import sim
-
-    with _COMPOSE_LOCK:
-        return sim.compose(list(overrides))
-
-
-@lru_cache(maxsize=1)
-def baseline() -> Params:
-    """The parameters the dashboard opens with (config defaults, :data:`START_POLICY`)."""
-    return _compose((f"policy={START_POLICY}",))
-
-
-def field_of(dotted: str, params: Params | None = None) -> tuple[dataclasses.Field, Any]:
-    """The dataclass field of a dotted parameter name and its value in ``params``."""
-    node: Any = params if params is not None else baseline()
-    *path, leaf = dotted.split(".")
-    for part in path:
-        node = getattr(node, part)
-    fields = {f.name: f for f in dataclasses.fields(node)}
-    if leaf not in fields:
-        raise KeyError(f"{dotted} is not a parameter of sim.params")
-    return fields[leaf], getattr(node, leaf)
-
-
-def effective_delay(params: Params) -> float:
-    """The delay the policy waits after its trigger: the override, else the first
-    instrument's delay (0 for a policy without instruments)."""
-    pol = params.policy
-    if pol.response_delay_days is not None:
-        return float(pol.response_delay_days)
-    return float(pol.instruments[0].delay_days) if pol.instruments else 0.0
-
-
-def start_value(dotted: str) -> Any:
-    """A control's starting value (from :func:`baseline`, i.e. from ``sim.core.params`` and the
-    configs); the response delay starts at the starting policy's own delay."""
-    if dotted == "policy.response_delay_days":
-        return effective_delay(baseline())
-    return field_of(dotted)[1]
-
-
-_SECTION = {"un": "UN ", "regional": "Regional ", "policy": "", "dynamics": "",
-            "network": "", "escalation": "", "shocks": "", "history": ""}
-_UNIT_SUFFIX = {"_days": "days", "_weeks": "weeks", "_usd": "USD"}
-
-
-def label_of(dotted: str) -> str:
-    """A readable label from the parameter name and its unit metadata."""
-    f, _ = field_of(dotted)
-    *path, name = dotted.split(".")
-    unit = f.metadata.get("unit", "-")
-    for suffix, word in _UNIT_SUFFIX.items():
-        if name.endswith(suffix):
-            name, unit = name[: -len(suffix)], word
-    if name.startswith("n_"):
-        text, unit = "number of " + name[2:], "-"
-    else:
-        text = name.replace("_", " ")
-    prefix = _SECTION.get(path[0], path[0] + " ") if path else ""
-    text = prefix + text if prefix else text
-    text = text[0].upper() + text[1:]
-    return text if unit in ("-", "", None) else f"{text} ({unit})"
-
-
-def _bounds(f: dataclasses.Field, control: Control, value: float) -> tuple[float, float]:
-    meta = f.metadata
-    lo = control.lo if control.lo is not None else meta.get("ge", meta.get("gt")) or 0.0
-    hi = control.hi if control.hi is not None else meta.get("le", meta.get("lt"))
-    if meta.get("ge") is not None:
-        lo = max(lo, meta["ge"])
-    if meta.get("le") is not None and hi is not None:
-        hi = min(hi, meta["le"])
-    if hi is None:
-        hi = max(1.0, 4 * abs(value))
-    return min(lo, value), max(hi, value)  # the starting value is always reachable
-
-
-def choices(group: str) -> list[str]:
-    """Names of the ``configs/<group>/*.yaml`` files."""
-    from sim.config import config_dir
-
-    return sorted(p.stem for p in (config_dir() / group).glob("*.yaml"))
-
-
-def model_params() -> dict[str, dict]:
-    """SolaraViz ``model_params``: scenario and policy selects, then :data:`CONTROLS`.
-
-    Keys are :class:`DashboardModel` keyword arguments (dots written ``__``)."""
-    base = baseline()
-    out: dict[str, dict] = {
-        "scenario_name": {"type": "Select", "value": base.scenario.name,
-                          "values": choices("scenario"), "label": "Scenario"},
-        "policy": {"type": "Select", "value": base.policy.name,
-                   "values": choices("policy"), "label": "Policy"},
-    }
-    for control in CONTROLS:
-        f, _ = field_of(control.name)
-        value = start_value(control.name)
-        is_int = isinstance(value, int) and not isinstance(value, bool)
-        lo, hi = _bounds(f, control, value)
-        out[control.name.replace(".", "__")] = {
-            "type": "SliderInt" if is_int else "SliderFloat",
-            "value": value,
-            "label": label_of(control.name),
-            "min": int(lo) if is_int else float(lo),
-            "max": int(hi) if is_int else float(hi),
-            "step": (int(control.step or 1) if is_int else float(control.step or 0.01)),
-        }
-    return out
-
-
-def _hydra_value(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(float(value))
-    return str(value)
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not (
-            isinstance(a, bool) or isinstance(b, bool)):
-        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
-    return a == b
-
-
-# ------------------------------------------------------------------ the model
-class DashboardModel(ConflictModel):
-    """A :class:`~sim.core.model.ConflictModel` built from simple keyword arguments.
-
-    Args:
-        scenario_name, policy: names of ``configs/scenario/`` and ``configs/policy/``
-            files (``None``: the dashboard's start, :func:`baseline`).
-        scenario: a scenario name, or the ``mesa.experimental`` Scenario object that
-            SolaraViz passes on Reset (ignored: PrevSim's scenarios are config files).
-        rng: a seed (int) or numpy Generator/SeedSequence, as Mesa passes it.
-        exact: names of controls applied even at their starting value (the compare view
-            uses it so that "delay 7 days" means 7 days whatever the policy).
-        **controls: parameters, dots written ``__`` (``policy__response_delay_days=30``,
-            ``dynamics__reaction=0.25``, ``seed=3``). A value equal to the control's
-            starting value (:func:`start_value`) is left to the scenario and policy, so
-            choosing a scenario is not undone by sliders nobody touched.
-
-    The parameters are composed by ``sim.compose`` from Hydra override strings, exactly
-    as ``python -m sim`` builds them (``self.overrides`` holds them). Stepping past the
-    horizon is a no-op; ``running`` turns false at the horizon (SolaraViz then stops).
-    """
-
-    def __init__(self, scenario_name: str | None = None, policy: str | None = None, *,
-                 scenario=None, rng=None, exact: tuple[str, ...] = (), **controls):
-        # Mesa 3.5's SolaraViz passes its own ``scenario`` (a mesa.experimental Scenario
-        # object) on Reset; PrevSim's scenario is a config name, so it is
-        # ``scenario_name`` (a plain string ``scenario`` is accepted as well).
-        if scenario_name is None and isinstance(scenario, str):
-            scenario_name = scenario
-        self.dashboard_kwargs = {"scenario_name": scenario_name, "policy": policy, **controls}
-        overrides = [f"scenario={scenario_name}"] if scenario_name else []
-        overrides.append(f"policy={policy or START_POLICY}")
-        applied: dict[str, Any] = {}
-        for key, value in controls.items():
-            dotted = key.replace("__", ".")
-            try:
-                unmoved = _same(value, start_value(dotted))
-            except (KeyError, AttributeError):
-                unmoved = False  # not a parameter: let compose name it
-            if unmoved and dotted not in exact:
-                continue
-            applied[dotted] = value
-            overrides.append(f"{dotted}={_hydra_value(value)}")
-        self.overrides = tuple(overrides)
-        self.applied = applied
-        self.lock = threading.RLock()
-        self.render_context = None  # set by the page that shows this model
-        super().__init__(_compose(self.overrides), rng=rng)
-
-    def _wait_for_render(self, timeout: float = 2.0) -> None:
-        """Let a render of the page in progress on another thread finish first.
-
-        SolaraViz's Play steps the model in a thread. If that thread changed the model
-        while the page renders on the thread that handled the click, the render would
-        start over and over, and nothing would reach the browser until Play stopped.
-        Waiting here makes Play show every week (each later week is then rendered by the
-        stepping thread itself), at the speed of rendering.
-        """
-        rc = self.render_context
-        lock = getattr(rc, "thread_lock", None)
-        if lock is None or getattr(rc, "_lock_thread", None) is threading.current_thread():
-            return
-        deadline = time.monotonic() + timeout
-        while lock.locked() and time.monotonic() < deadline:
-            time.sleep(0.005)
-
-    def step(self) -> None:
-        self._wait_for_render()
-        with self.lock:
-            if self.steps > self.n_steps:  # already at the horizon
-                self.steps = self.n_steps
-                self.running = False
-                return
-            super().step()
-            if self.steps >= self.n_steps:
-                self.running = False
-
-    def advance(self, weeks: int | None = None) -> None:
-        """Step ``weeks`` weeks (default: to the horizon)."""
-        with self.lock:
-            todo = self.n_steps - self.steps if weeks is None else weeks
-            for _ in range(max(0, todo)):
-                if not self.running:
-                    break
-                self.step()
-
-
-def new_visitor_model() -> DashboardModel:
-    """A fresh model at the dashboard's starting values (one per visitor)."""
-    return DashboardModel(**{k: v["value"] for k, v in model_params().items()})
-
-
-def describe(params: Params) -> str:
-    """One line on the run: scenario, policy and its delays, seed, size."""
-    pol = params.policy
-    if not pol.instruments:
-        response = "no response"
-    elif pol.response_delay_days is not None:
-        response = f"every instrument {pol.response_delay_days:g} days after its trigger"
-    else:
-        response = "own delays: " + ", ".join(
-            f"{s.kind.replace('_', ' ')} {s.delay_days:g} days" for s in pol.instruments)
-    return (f"Scenario {params.scenario.name} · policy {pol.name} ({response}) · "
-            f"seed {params.seed} · {params.network.n_parties} parties")
-
-
-def settings_line(params: Params) -> str:
-    """The values of the sliders' parameters in this run (sliders show no numbers)."""
-    parts = []
-    for control in CONTROLS:
-        if control.name in ("seed", "network.n_parties", "policy.response_delay_days"):
-            continue  # in describe()
-        _, value = field_of(control.name, params)
-        parts.append(f"{label_of(control.name).split(' (')[0]} {value:g}")
-    return "This run: " + " · ".join(parts)
-
-
-def compare_runs(model: DashboardModel, mode: str, a: Any, b: Any
-                 ) -> tuple[DashboardModel, DashboardModel]:
-    """The current settings run twice to the horizon with the same seed.
-
-    ``mode`` is ``"delay"`` (``a``, ``b``: response delays in days, applied exactly) or
-    ``"policy"`` (``a``, ``b``: policy names)."""
-    base = dict(model.dashboard_kwargs)
-    base["seed"] = int(model.params.seed)
-    runs = []
-    for value in (a, b):
-        kwargs = dict(base)
-        if mode == "delay":
-            kwargs["policy__response_delay_days"] = float(value)
-            exact = ("policy.response_delay_days", "seed")
-        elif mode == "policy":
-            kwargs["policy"] = value
-            exact = ("seed",)
-        else:
-            raise ValueError(f"mode must be 'delay' or 'policy', not {mode!r}")
-        run = DashboardModel(exact=exact, **kwargs)
-        run.advance()
-        runs.append(run)
-    return runs[0], runs[1]
-
-
-# ------------------------------------------------------------------ formatting
-def _fmt(key: str, value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if key.endswith("_usd"):
-        return ("−" if value < 0 else "") + f"${abs(value) / 1e6:,.1f}M"
-    if key == "armed_conflict":
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:g}" if value == int(value) else f"{value:.1f}"
-    return str(value)
-
-
-def outcomes_html(columns: dict[str, dict], diff: bool = False) -> str:
-    """An HTML table of outcomes, one column per run (``data-key`` on each cell)."""
-    names = list(columns)
-    head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
-    if diff:
-        head += "<th>B − A</th>"
-    rows = []
-    for key, label in OUTCOMES:
-        cells = "".join(
-            f'<td data-key="{key}" data-run="{i}">{_fmt(key, columns[n].get(key))}</td>'
-            for i, n in enumerate(names))
-        if diff and len(names) == 2:
-            x, y = columns[names[0]].get(key), columns[names[1]].get(key)
-            ok = all(isinstance(v, (int, float)) and not math.isnan(v) for v in (x, y))
-            d = (y - x) if ok else None
-            if d is None:
-                text = "–"
-            elif key == "armed_conflict":
-                text = f"{int(d):+d}" if d else "0"
-            else:
-                text = ("+" if d > 0 else "") + _fmt(key, d)
-            cells += f'<td data-key="{key}" data-run="diff">{text}</td>'
-        rows.append(f"<tr><th scope='row'>{html.escape(label)}</th>{cells}</tr>")
-    return (f"<table class='prevsim-outcomes'><thead><tr><th></th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 CSS = """
