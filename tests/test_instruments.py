@@ -9,7 +9,7 @@ import pytest
 from sim import ConflictModel
 
 from sim.core import metrics
-from sim.core.agents import Mediator
+from sim.core.agents import MediatorStatus
 from sim.core.params import InstrumentSpec, Params
 from sim.core.policies import INSTRUMENTS
 from tests.conftest import make_params, micro_params
@@ -41,14 +41,14 @@ def test_statement_effect_decays_at_its_half_life(tmp_path):
     model.step()                                  # week 1: warning and statement
     st = p.instruments.statement
     force = st.force * 1.0 * 1.0                  # intensity 1, unity 1, one issuer
-    assert model.response.attention.tolist() == pytest.approx([force, force])
+    assert model.response.instrument("statement").attention.tolist() == pytest.approx([force, force])
     assert model.state.cost.tolist() == pytest.approx([force, force])
     for _ in range(int(st.half_life_weeks)):
         model.step()
-    assert model.response.attention == pytest.approx(np.full(2, force / 2))
+    assert model.response.instrument("statement").attention == pytest.approx(np.full(2, force / 2))
     for _ in range(int(st.half_life_weeks)):
         model.step()
-    assert model.response.attention == pytest.approx(np.full(2, force / 4))
+    assert model.response.instrument("statement").attention == pytest.approx(np.full(2, force / 4))
 
 
 def test_statement_lowers_hostility_and_only_where_it_is_issued(tmp_path):
@@ -157,7 +157,7 @@ def test_mediator_pool_is_never_exceeded():
     waited = False
     for _ in range(model.n_steps):
         model.step()
-        busy = sum(m.status != Mediator.IDLE for m in model.mediators)
+        busy = sum(m.status is not MediatorStatus.IDLE for m in model.mediators)
         assert busy <= 1
         busy_max = max(busy_max, busy)
         waited |= len(model.un.queue) > 0
@@ -179,8 +179,8 @@ def test_agreement_cuts_hostility_and_grievance_and_leaves_an_eroding_dividend(t
     model.step()  # week 1: a warned; envoy sent, arrives (0 days), engaged with p = 1
     assert (model.events.kind == "agreement").sum() == 1
     # a and its neighbour b (in crisis) are parties to it; c is not a's neighbour
-    assert model.response.agreed.tolist() == [True, True, False]
-    assert model.response.dividend.tolist() == pytest.approx([ep.dividend] * 2 + [0])
+    assert model.response.instrument("envoy").agreed.tolist() == [True, True, False]
+    assert model.response.instrument("envoy").dividend.tolist() == pytest.approx([ep.dividend] * 2 + [0])
     assert model.state.grievance.tolist() == pytest.approx(
         [0.3 * (1 - ep.grievance_cut), 0.0, 0.1])
     # hostility was cut before the week's dynamics moved it: compare with no policy
@@ -190,11 +190,11 @@ def test_agreement_cuts_hostility_and_grievance_and_leaves_an_eroding_dividend(t
     none.step()
     assert np.all(model.state.hostility[:2] < none.state.hostility[:2] - 0.3)
     assert h_before[0] == 1.5
-    d0 = model.response.dividend[0]
+    d0 = model.response.instrument("envoy").dividend[0]
     for _ in range(int(ep.erosion_half_life_weeks)):
         model.step()
     assert (model.events.kind == "agreement").sum() == 1
-    assert model.response.dividend[0] == pytest.approx(d0 / 2)
+    assert model.response.instrument("envoy").dividend[0] == pytest.approx(d0 / 2)
 
 
 def test_credibility_is_hard_to_win_and_easy_to_lose():

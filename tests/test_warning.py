@@ -87,10 +87,9 @@ def test_regional_office_sharpens_and_speeds_the_un_in_its_region():
     assert np.all(un.noise_sd[in_office] == p.un.observation_noise_sd * p.un.office_noise_factor)
     assert np.all(un.noise_sd[~in_office] == p.un.observation_noise_sd)
     assert np.all(un.lag_weeks[in_office] == p.un.office_lag_weeks)
-    envoy = m.response.envoy
-    party_in, party_out = un.parties[in_office][0], un.parties[~in_office][0]
-    assert envoy.deploy_weeks(m.un, party_in) == p.un.office_deploy_days / 7
-    assert envoy.deploy_weeks(m.un, party_out) == p.instruments.envoy.standby_deploy_days / 7
+    envoy = p.instruments.envoy
+    assert m.un.deploy_days(2, envoy) == p.un.office_deploy_days
+    assert m.un.deploy_days(1, envoy) == envoy.standby_deploy_days
 
 
 def test_unknown_office_region_is_an_error():

@@ -1,23 +1,32 @@
-"""Mesa agents. Parties are thin views on the model's arrays (DESIGN.md §1.5).
+"""Mesa agents. Parties are thin views on the model's arrays (DESIGN.md §1.5); bodies
+and mediators, few, carry their own behaviour.
 
-The escalation update is one vectorised step over all parties (``sim.core.dynamics``); a
-``Party`` agent holds only its index, and its attributes read and write the model's
-arrays, so Mesa's API (``model.agents``, ``AgentSet``, DataCollector, SolaraViz) still
-sees one agent per party.
+* :class:`Party`: the escalation update is one vectorised step over all parties
+  (``sim.core.dynamics``); a party agent holds only its index, and its attributes read
+  and write the model's arrays, so Mesa's API (``model.agents``, ``AgentSet``,
+  DataCollector, SolaraViz) still sees one agent per party.
+* :class:`Body` (the UN, regional bodies): its consensus time, its envoys' travel time,
+  its queue of envoy requests and :meth:`Body.dispatch` of free mediators to them.
+* :class:`Mediator`: an envoy's cycle (:class:`MediatorStatus`), a week of it
+  (:meth:`Mediator.advance`) and its credibility.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from collections import deque
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 import mesa
+import numpy as np
 
 from sim.core.dynamics import Level
 
 if TYPE_CHECKING:
     from sim.core.model import ConflictModel
+
+_EPS = 1e-9  # weeks: a due time within this of the week is due
 
 
 def _array_view(name: str, doc: str, cast=float) -> property:
@@ -75,7 +84,7 @@ class Body(mesa.Agent):
 
     Attributes:
         name: e.g. ``"UN"`` or ``"RB1"``.
-        params: its :class:`~sim.core.params.BodyParams`.
+        params: its :class:`~sim.params.BodyParams`.
         members: bool per party: the parties it serves (all, for the UN).
         mediators: its pool of :class:`Mediator` agents.
         queue: envoy requests waiting for a free mediator (first come, first served).
@@ -87,7 +96,7 @@ class Body(mesa.Agent):
         self.params = params
         self.members = members
         self.mediators: list[Mediator] = []
-        self.queue: deque = deque()  # (party, crisis id, slot) waiting for an envoy
+        self.queue: deque[Request] = deque()
 
     @property
     def consensus_weeks(self) -> float:
@@ -96,7 +105,37 @@ class Body(mesa.Agent):
 
     def free_mediator(self) -> "Mediator | None":
         """The first idle mediator of the pool, if any."""
-        return next((m for m in self.mediators if m.status == Mediator.IDLE), None)
+        return next((m for m in self.mediators if m.status is MediatorStatus.IDLE), None)
+
+    def deploy_days(self, region: int, envoy) -> float:
+        """Days an envoy of this body needs to reach a party of ``region`` (``envoy``:
+        the :class:`~sim.params.EnvoyParams`): a standby team is faster."""
+        return envoy.standby_deploy_days if self.params.standby_team else envoy.deploy_days
+
+    def request(self, request: "Request") -> None:
+        """Queue a request for an envoy."""
+        self.queue.append(request)
+
+    def dispatch(self, current: np.ndarray) -> tuple[list[tuple["Mediator", "Request"]], int]:
+        """Match free mediators to waiting requests, first come first served.
+
+        Requests whose crisis closed while they waited (``current``: each party's open
+        crisis id) are dropped. Returns the (mediator, request) pairs to send, each
+        mediator marked busy, and how many requests were dropped."""
+        sent, dropped, mediator = [], 0, None
+        while self.queue:
+            if mediator is None:  # looked up once per send, not per stale request
+                mediator = self.free_mediator()
+                if mediator is None:
+                    break
+            request = self.queue.popleft()
+            if current[request.party] != request.crisis:
+                dropped += 1
+                continue
+            mediator.status = MediatorStatus.TRAVELLING
+            sent.append((mediator, request))
+            mediator = None
+        return sent, dropped
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r}, members={int(self.members.sum())})"
@@ -105,6 +144,12 @@ class Body(mesa.Agent):
 class InternationalBody(Body):
     """The UN: Security Council (unity), the Secretary-General's good offices (envoys),
     regional offices (``params.regional_offices``). Observes and serves every party."""
+
+    def deploy_days(self, region: int, envoy) -> float:
+        """A regional office in the party's region is nearest of all (¶22-¶25)."""
+        if region in self.params.regional_offices:
+            return self.params.office_deploy_days
+        return super().deploy_days(region, envoy)
 
 
 class RegionalBody(Body):
@@ -115,6 +160,33 @@ class RegionalBody(Body):
         self.region = region
 
 
+class MediatorStatus(StrEnum):
+    """Where an envoy is in its cycle."""
+
+    IDLE = "idle"
+    TRAVELLING = "travelling"
+    ENGAGED = "engaged"
+
+
+class Stage(StrEnum):
+    """What an envoy's week was (:meth:`Mediator.advance`)."""
+
+    TRAVELLING = "travelling"        # still on its way
+    ENGAGED = "engaged"              # engaged: an agreement may be reached this week
+    CRISIS_CLOSED = "crisis_closed"  # the crisis it serves closed: engagement ends
+    TIME_UP = "time_up"              # its engagement ran its time without agreement
+
+
+@dataclass
+class Request:
+    """A policy's request for an envoy: for which party and crisis, by which slot."""
+
+    party: int
+    crisis: int
+    slot: Any                        # the policy's instrument slot that asked
+    week: float                      # when it was asked for
+
+
 class Mediator(mesa.Agent):
     """An envoy of a body's pool: idle, travelling to a crisis, or engaged in it.
 
@@ -123,19 +195,60 @@ class Mediator(mesa.Agent):
     crisis.
     """
 
-    IDLE, TRAVELLING, ENGAGED = "idle", "travelling", "engaged"
-
     def __init__(self, model: "ConflictModel", body: Body, credibility: float):
         super().__init__(model)
         self.body = body
         self.credibility = credibility
-        self.status = Mediator.IDLE
-        self.party: int | None = None
-        self.crisis_id = -1          # the crisis it serves (engagement ends if it closes)
-        self.slot = None             # the policy's instrument slot that sent it
+        self.status = MediatorStatus.IDLE
+        self.request: Request | None = None
         self.arrive_week = float("nan")
         self.until_week = float("nan")
 
+    @property
+    def party(self) -> int | None:
+        """The party it serves (None when idle)."""
+        return self.request.party if self.request is not None else None
+
+    @property
+    def crisis_id(self) -> int:
+        """The crisis it serves (-1 when idle); its engagement ends if it closes."""
+        return self.request.crisis if self.request is not None else -1
+
+    @property
+    def slot(self):
+        return self.request.slot if self.request is not None else None
+
+    def send(self, request: Request, arrive_week: float, until_week: float) -> None:
+        """On its way to ``request``'s party, to arrive and then stay engaged until."""
+        self.status = MediatorStatus.TRAVELLING
+        self.request = request
+        self.arrive_week, self.until_week = arrive_week, until_week
+
+    def advance(self, week: float, crisis_now: int) -> Stage:
+        """This week of its engagement, given the crisis now open at its party."""
+        if self.status is MediatorStatus.TRAVELLING:
+            if week + _EPS < self.arrive_week:
+                return Stage.TRAVELLING
+            self.status = MediatorStatus.ENGAGED
+        if crisis_now != self.crisis_id:
+            return Stage.CRISIS_CLOSED
+        if week + _EPS >= self.until_week:
+            return Stage.TIME_UP
+        return Stage.ENGAGED
+
+    def succeed(self, gain: float) -> None:
+        """An agreement: credibility rises (capped at 1)."""
+        self.credibility = min(1.0, self.credibility + gain)
+
+    def fail(self, loss: float) -> None:
+        """An engagement without agreement: credibility falls (floored at 0)."""
+        self.credibility = max(0.0, self.credibility - loss)
+
+    def release(self) -> None:
+        """Back in its body's pool."""
+        self.status = MediatorStatus.IDLE
+        self.request = None
+
     def __repr__(self) -> str:
-        return (f"Mediator({self.body.name}#{self.unique_id}, {self.status}, "
+        return (f"Mediator({self.body.name}#{self.unique_id}, {self.status.value}, "
                 f"credibility={self.credibility:.2f})")

@@ -14,6 +14,7 @@ from mesa.experimental.scenarios import Scenario as MesaScenario
 import networkx as nx
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from sim.core import dynamics
 from sim.core.agents import Body, InternationalBody, Mediator, Party, RegionalBody
@@ -22,7 +23,7 @@ from sim.core.events import EventKind, EventLog
 from sim.core.network import build_network, weight_matrix
 from sim.core.params import (ParameterError, Params, memory_problems, validate,
                         with_overrides)
-from sim.core.policies.response import ResponseSystem
+from sim.core.policies import INSTRUMENTS, Context, Effects, Ledger, ResponseSystem
 from sim.core.rng import Streams
 from sim.core.shocks import ShockCalendar
 from sim.core.warning import EarlyWarning, Observer
@@ -140,7 +141,15 @@ class ConflictModel(mesa.Model):
             self.streams["observation"])
         self._observer_names = np.array([o.name for o in self.warning.observers],
                                         dtype=object)
-        self.response = ResponseSystem(self)
+        pattern = (self.adjacency != 0).astype(np.float64)
+        #: ties in either direction (who is next to whom, for missions and agreements)
+        self.neighbours = sp.csr_array(pattern + pattern.T)
+        self.response = ResponseSystem(Context(
+            params=params, state=self.state, current=self.warning.current,
+            neighbours=self.neighbours, log=self.event_log,
+            rng=self.streams["interventions"], ledger=Ledger(), un=self.un,
+            regional_bodies=self.regional_bodies, dt=self.dt), self.warning.table,
+            INSTRUMENTS)
         self._level_rows = [self.state.level.copy()]
         self._hostility_rows = ([self.state.hostility.astype(np.float32)]
                                 if params.record.hostility else None)
@@ -243,14 +252,28 @@ class ConflictModel(mesa.Model):
         return self.steps * self.dt
 
     def step(self) -> None:
-        """One week: shocks, early warning, the response, the escalation update, then
-        levels and feedbacks, then records."""
+        """One week: shocks, early warning, the response and its effects, the escalation
+        update, then levels and feedbacks, then records."""
         self._apply_shocks()
         self._observe()
-        self.response.step(self.week)
+        self._apply_effects(self.response.step(self.week))
         self._update_hostility()
         self._update_levels_and_feedbacks()
         self._record()
+
+    def _apply_effects(self, effects: Effects) -> None:
+        """The response's week: agreements' cuts, the cost of escalating, misperception
+        and observers' noise."""
+        s = self.state
+        for cut in effects.settlements:  # in the order they were reached
+            s.hostility[cut.parties] *= cut.hostility_kept
+            s.grievance[cut.parties] *= cut.grievance_kept
+        s.cost = effects.cost
+        s.misperception = effects.misperception
+        if effects.misperception_changed is not None:
+            self.misperception_changed(effects.misperception_changed)
+        if effects.observation_changed is not None:
+            self.warning.set_noise_factor(effects.observation, effects.observation_changed)
 
     def _observe(self) -> None:
         week, w = self.week, self.warning
@@ -358,6 +381,19 @@ class ConflictModel(mesa.Model):
     def crises(self) -> pd.DataFrame:
         """One row per crisis: warning, alarm, first action, closing, the gap in weeks."""
         return self.warning.frame(self.party_ids)
+
+    @property
+    def deployments(self) -> pd.DataFrame:
+        """One row per envoy sent: ``party`` (index), ``crisis``, ``body``, ``mediator``,
+        ``requested_week``, ``dispatched_week``, ``arrive_week``, ``ended_week`` (nan while
+        engaged) and ``outcome`` (``agreement``, ``failed``, ``crisis closed``, or empty)."""
+        return self.response.instrument("envoy").records()
+
+    @property
+    def missions(self) -> pd.DataFrame:
+        """One row per fact-finding mission deployed: ``party`` (index), ``crisis``,
+        ``deployed_week``, ``until_week``."""
+        return self.response.instrument("fact_finding").records()
 
     @property
     def datacollector(self) -> "RecordsCollector":

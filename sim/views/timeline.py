@@ -38,6 +38,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Patch
 from matplotlib.ticker import MaxNLocator
 
+from sim.core.agents import MediatorStatus
 from sim.core.dynamics import Level
 
 if TYPE_CHECKING:
@@ -145,30 +146,13 @@ def network_layout(model: "ConflictModel") -> tuple[np.ndarray, list]:
 
 # --------------------------------------------------------------------------- envoys
 def envoy_spells(model: "ConflictModel") -> list[tuple[int, str, float, float]]:
-    """Envoy deployments from the event log: ``(party index, body, start, end)``.
-
-    A deployment (travel included) lasts until the first agreement, failed mediation or
-    ended engagement of the same body with the same party (``end`` is inf while going on).
-    """
-    events = model.events
-    if events.empty:
-        return []
-    index = {pid: i for i, pid in enumerate(model.party_ids)}
-    ends = {"agreement", "mediation_failed", "engagement_ended"}
-    open_: dict[tuple[int, str], list[float]] = {}
-    spells = []
-    sub = events[events["kind"].isin(ends | {"deployment"})]
-    for week, kind, party, actor in zip(sub["week"], sub["kind"], sub["party"], sub["actor"]):
-        if party not in index:
-            continue
-        key = (index[party], str(actor))
-        if kind == "deployment":
-            open_.setdefault(key, []).append(float(week))
-        elif open_.get(key):
-            spells.append((key[0], key[1], open_[key].pop(0), float(week)))
-    for (i, body), starts in open_.items():
-        spells += [(i, body, s, math.inf) for s in starts]
-    return spells
+    """Envoy deployments, from the run's record of them (``model.deployments``):
+    ``(party index, body, sent, ended)``, travel included (``ended`` is inf while the
+    envoy is still travelling or engaged)."""
+    rows = model.deployments
+    return [(int(i), str(body), float(start), math.inf if end != end else float(end))
+            for i, body, start, end in zip(rows["party"], rows["body"],
+                                           rows["dispatched_week"], rows["ended_week"])]
 
 
 def envoys_at(spells: list[tuple[int, str, float, float]], week: float
@@ -180,7 +164,7 @@ def envoys_at(spells: list[tuple[int, str, float, float]], week: float
 def envoys_now(model: "ConflictModel") -> list[tuple[int, str]]:
     """``(party index, body)`` of every mediator travelling to or engaged in a crisis."""
     return [(int(m.party), m.body.name) for m in model.mediators
-            if m.status != "idle" and m.party is not None]
+            if m.status is not MediatorStatus.IDLE and m.party is not None]
 
 
 # --------------------------------------------------------------------------- painters

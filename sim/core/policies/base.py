@@ -1,0 +1,229 @@
+"""What every instrument is and what it may use.
+
+An :class:`Instrument` is one self-contained class: its parameters (one dataclass of
+``sim.params``, named by :attr:`Instrument.params_group`), its per-party state, its
+weekly update, its contribution to the escalation equation and its events. It sees the
+world only through a :class:`Context` — the state it may read, the open crisis of each
+party, the event log, the interventions random stream, the acting bodies, the ledger —
+never the model. Each week the response system hands back one :class:`Effects`, which
+the model applies (``ConflictModel.step``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
+
+import numpy as np
+import scipy.sparse as sp
+
+from sim.core.events import EventKind, EventLog
+
+if TYPE_CHECKING:
+    from sim.core.agents import InternationalBody, RegionalBody
+    from sim.core.model import PartyState
+    from sim.core.params import InstrumentSpec, Params
+
+_EPS = 1e-9  # weeks: a due time within this of the week is due
+_NONE = np.empty(0, dtype=np.int64)
+
+
+class Ledger:
+    """What the response has spent, in USD (one running sum, in the order of spending)."""
+
+    def __init__(self) -> None:
+        self.usd = 0.0
+
+    def spend(self, usd: float) -> None:
+        self.usd += usd
+
+
+@dataclass
+class Context:
+    """What an instrument may read and use.
+
+    Attributes:
+        params: every parameter of the run (read only).
+        state: the parties' arrays (read only; arrays are replaced each week, so read the
+            attribute when needed rather than keeping the array).
+        current: each party's open crisis id, or -1 (updated in place by early warning).
+        neighbours: ties in either direction (CSR, pattern only).
+        log: the run's event log.
+        rng: the ``interventions`` random stream, the only one an instrument draws from.
+        ledger: where costs are booked.
+        un, regional_bodies: the acting bodies (None / absent when switched off).
+        dt: weeks per step.
+        follow_up: call with parties that an instrument followed up (a mission deployed,
+            an envoy sent): other instruments hear of it (statements regain force).
+    """
+
+    params: "Params"
+    state: "PartyState"
+    current: np.ndarray
+    neighbours: sp.csr_array
+    log: EventLog
+    rng: np.random.Generator
+    ledger: Ledger
+    un: "InternationalBody | None"
+    regional_bodies: dict[int, "RegionalBody"]
+    dt: float
+    follow_up: Callable[[np.ndarray], None] = field(default=lambda parties: None)
+
+    @property
+    def n(self) -> int:
+        return self.current.size
+
+
+@dataclass
+class Settlement:
+    """An agreement's cut of hostility and grievance at ``parties`` (applied by the model
+    after the response's week, in the order agreements were reached)."""
+
+    parties: np.ndarray
+    hostility_kept: float
+    grievance_kept: float
+
+
+@dataclass
+class Effects:
+    """What the response's week changes in the escalation equation and in observation.
+
+    Attributes:
+        cost: per party, the international cost of escalating (hostility/week).
+        misperception: per party, the multiplier on ``dynamics.noise_sd`` for perception
+            errors (the same array from week to week, changed in place).
+        misperception_changed: parties whose misperception changed this week, or None.
+        observation: per party, the factor on observers' noise, or None (1 everywhere).
+        observation_changed: parties whose factor changed this week, or None (no change).
+        settlements: agreements reached this week, in order.
+    """
+
+    cost: np.ndarray
+    misperception: np.ndarray
+    misperception_changed: np.ndarray | None = None
+    observation: np.ndarray | None = None
+    observation_changed: np.ndarray | None = None
+    settlements: list[Settlement] = field(default_factory=list)
+
+
+class Clock:
+    """When each party's next decision of one kind comes due (inf: none), for which
+    crisis, and the earliest of them, so a week with nothing due skips the scan."""
+
+    def __init__(self, n: int):
+        self.week = np.full(n, np.inf)
+        self.crisis = np.full(n, -1, dtype=np.int64)
+        self.next = np.inf
+
+    def set(self, parties: np.ndarray, weeks, crises: np.ndarray) -> None:
+        """``parties``' decisions come due at ``weeks`` (one week or one each), for
+        ``crises``; this replaces any earlier due week of theirs."""
+        if parties.size:
+            self.week[parties] = weeks
+            self.crisis[parties] = crises
+            self.next = min(self.next, float(np.min(weeks)))
+
+    def take(self, week: float, current: np.ndarray) -> tuple[np.ndarray, int | None]:
+        """Clear the decisions due by ``week``; return the parties whose crisis is still
+        ``current`` and how many were dropped (None: nothing was due)."""
+        if self.next > week + _EPS:
+            return _NONE, None
+        idx = (self.week <= week + _EPS).nonzero()[0]
+        self.week[idx] = np.inf
+        self.next = float(self.week.min())
+        if not idx.size:
+            return idx, None
+        valid = current[idx] == self.crisis[idx]
+        return idx[valid], int(idx.size - valid.sum())
+
+
+class Slot:
+    """One instrument of the policy, with its per-party clocks and acting bodies.
+
+    Attributes (arrays over parties unless noted):
+        spec, instrument: what the policy asks for, and the instrument that does it.
+        bodies: list of the acting bodies per party, the lead first (absent ones dropped);
+            lead: the first of them (None if no body can act).
+        actor: the acting bodies' names ("UN", "RB2", "UN+RB2").
+        unity, issuers: mean unity and number of acting bodies (statement force).
+        decision_weeks: trigger-to-decision time; can_act: some body can act.
+        decisions: :class:`Clock` of the next decisions; repeat: repeats so far.
+        stages: :class:`Clock` of a later stage (a mission's deployment).
+        cache: an instrument's per-slot constants.
+    """
+
+    def __init__(self, spec: "InstrumentSpec", instrument: "Instrument",
+                 per_region: dict[int, tuple], decision_weeks: Callable,
+                 regions: np.ndarray):
+        self.spec, self.instrument = spec, instrument
+        n = regions.size
+        regions = regions.tolist()
+        self.bodies = [per_region[r] for r in regions]
+        self.lead = [bs[0] if bs else None for bs in self.bodies]
+        self.cache: dict[str, object] = {}
+        table = {r: ("+".join(b.name for b in bs), float(np.mean([b.params.unity for b in bs]))
+                     if bs else 0.0, len(bs), decision_weeks(spec, bs) if bs else np.inf)
+                 for r, bs in per_region.items()}
+        self.actor = np.array([table[r][0] for r in regions], dtype=object)
+        self.unity = np.array([table[r][1] for r in regions])
+        self.issuers = np.array([table[r][2] for r in regions], dtype=np.int64)
+        self.decision_weeks = np.array([table[r][3] for r in regions])
+        self.can_act = self.issuers > 0
+        self.decisions = Clock(n)
+        self.repeat = np.zeros(n, dtype=np.int64)
+        self.stages = Clock(n)
+
+
+class Instrument:
+    """Base class: one instrument of preventive diplomacy.
+
+    Subclasses set :attr:`name` (the ``kind`` policies use), :attr:`params_group` (the
+    field of ``params.instruments`` holding its parameters) and implement :meth:`act`;
+    the other hooks do nothing unless overridden. Each is registered in
+    ``sim.core.policies.INSTRUMENTS``.
+    """
+
+    name: ClassVar[str]
+    #: The field of ``Params.instruments`` that holds this instrument's parameters.
+    params_group: ClassVar[str]
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.params: Any = getattr(ctx.params.instruments, self.params_group)
+
+    # ----------------------------------------------------------- the week, in order
+    def begin_week(self, week: float) -> None:
+        """Before this week's decisions: effects decay, stocks erode."""
+
+    def act(self, slot: Slot, parties: np.ndarray, week: float) -> None:  # pragma: no cover
+        """Carry out the decisions of ``slot`` (one instrument of the policy) that are due
+        this week for ``parties`` (indices; each has an open crisis)."""
+        raise NotImplementedError
+
+    def stage(self, slot: Slot, parties: np.ndarray, week: float) -> None:
+        """A later stage that comes due (e.g. a mission's deployment); none by default."""
+
+    def run_week(self, week: float, effects: Effects) -> None:
+        """After this week's decisions: ongoing work (missions, envoys); may add to the
+        week's ``effects`` (settlements, observation, misperception)."""
+
+    def cost(self, week: float) -> np.ndarray | None:
+        """Its per-party contribution to the cost of escalating this week, or None."""
+        return None
+
+    # ----------------------------------------------------------- what it hears
+    def on_crisis_opened(self, parties: np.ndarray) -> None:
+        """New crises opened at ``parties``."""
+
+    def on_follow_up(self, parties: np.ndarray) -> None:
+        """Another instrument followed up at ``parties``."""
+
+    # ----------------------------------------------------------- its records
+    def records(self):
+        """A table of what it did, one row per deployment or mission (None: none kept)."""
+        return None
+
+    # ----------------------------------------------------------- helpers
+    def log_many(self, week: float, kind: EventKind, parties: np.ndarray, actor, detail
+                 ) -> None:
+        self.ctx.log.add_many(week, kind, parties, actor, detail)
