@@ -13,15 +13,13 @@ known indices before being trusted on the model (tests/test_sensitivity.py).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.core import metrics
-from sim.core.model import ConflictModel
 from sim.core.params import ParameterError, Params, with_overrides
+from sim.study.sweep import run_replications
 
 METHODS = ("sobol", "morris")
 
@@ -73,16 +71,14 @@ def analyse(problem: dict[str, Any], method: str, X: np.ndarray, Y: np.ndarray,
 def evaluate_chunk(params: Params, problem: dict[str, Any], X: np.ndarray, chunk: int,
                    chunks: int, seeds: list[int], inputs: dict[str, Any]) -> pd.DataFrame:
     """Run rows ``chunk::chunks`` of the design, each with every seed; one row per run."""
-    rows = []
+    tables = []
     for index in range(chunk, len(X), chunks):
         point = dict(zip(problem["names"], X[index].tolist()))
         point_params = with_overrides(params, {k.replace(".", "__"): _cast(params, k, v)
                                                for k, v in point.items()})
-        for r, seed in enumerate(seeds):
-            model = ConflictModel(replace(point_params, seed=seed)).run()
-            rows.append({**inputs, "sample": index, **point, "seed": seed,
-                         "replication": r, **metrics.outcomes(model)})
-    return pd.DataFrame(rows)
+        tables.append(run_replications(point_params, seeds,
+                                       {**inputs, "sample": index, **point}))
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
 
 
 def _cast(params: Params, dotted: str, value: float):
