@@ -40,7 +40,6 @@ from sim.study.storage import (RESULTS, FolderBusy, FolderLock, OutsideError, ch
 
 log = logging.getLogger("sim")
 EXIT_FAILED, EXIT_BAD_INPUT, EXIT_OS_ERROR, EXIT_BUSY = 1, 2, 3, 4
-BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
 BAD_INPUT = (ParameterError, NetworkError, FileExistsError, OutsideError)
 #: The lock of the sweep folder this process runs (held until the sweep's report).
 _SWEEP_LOCK: FolderLock | None = None
@@ -193,15 +192,41 @@ def _sweep_job(cfg: DictConfig, overrides: list[str], sweep_dir: Path, resolved:
     return search.score(table, study.objective, study.risk_ceiling)["score"]
 
 
-def sweep_job_overrides(cfg: DictConfig) -> list[list[str]]:
-    """The override lists of every job of a basic-sweeper multirun (as Hydra splits them)."""
-    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+def job_overrides(params: dict[str, str], arguments: list[str], config_loader: Any = None
+                  ) -> list[list[str]]:
+    """Every job of a basic sweep: the cartesian product of the swept values, one list of
+    ``key=value`` per job, in the order of Hydra's basic sweeper (keys in order of first
+    appearance; a later override of a key replaces the earlier one in its place).
+
+    ``config_loader`` lets ``glob(*)`` list a config group's options (by default, that
+    of the running Hydra application)."""
+    import itertools
+
+    from hydra.core.global_hydra import GlobalHydra
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    params = cfg.hydra.sweeper.get("params") or {}
-    arguments = [f"{k}={v}" for k, v in params.items()] + list(cfg.hydra.overrides.task)
-    parsed = OverridesParser.create(sim_config.config_loader()).parse_overrides(arguments)
-    return [job for batch in BasicSweeper.split_arguments(parsed, None) for job in batch]
+    if config_loader is None and GlobalHydra.instance().is_initialized():
+        config_loader = GlobalHydra.instance().config_loader()
+    parsed = OverridesParser.create(config_loader).parse_overrides(
+        [f"{k}={v}" for k, v in params.items()] + list(arguments))
+    values: dict[str, list[str]] = {}
+    for o in parsed:
+        key = o.get_key_element()
+        if o.is_sweep_override():
+            if not o.is_discrete_sweep():
+                fail(f"{key} = {o.get_value_element_as_str()}: a sweep takes a list of "
+                     "values or range(…); an interval needs a search "
+                     "(experiment=policy_search)", EXIT_BAD_INPUT)
+            values[key] = [f"{key}={v}" for v in o.sweep_string_iterator()]
+        else:
+            values[key] = [f"{key}={o.get_value_element_as_str()}"]
+    return [list(job) for job in itertools.product(*values.values())]
+
+
+def sweep_job_overrides(cfg: DictConfig) -> list[list[str]]:
+    """The override lists of every job of a basic-sweeper multirun (as Hydra splits them)."""
+    return job_overrides(dict(cfg.hydra.sweeper.get("params") or {}),
+                         list(cfg.hydra.overrides.task))
 
 
 def validate_jobs(jobs: list[list[str]], compose: Any, sweep_dir: Any
@@ -237,11 +262,14 @@ def search_space_jobs(cfg: DictConfig) -> list[list[str]]:
     """Jobs that between them take every value a search may try (Optuna's ``choice``
     values, ``range`` values and both ends of an ``interval``), one swept key at a
     time, the others at their first value: what validating a search up front means."""
+    from hydra.core.global_hydra import GlobalHydra
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.core.override_parser.types import IntervalSweep
 
     params = cfg.hydra.sweeper.get("params") or {}
-    parsed = OverridesParser.create().parse_overrides(
+    loader = (GlobalHydra.instance().config_loader()
+              if GlobalHydra.instance().is_initialized() else None)
+    parsed = OverridesParser.create(loader).parse_overrides(
         [f"{k}={v}" for k, v in params.items()])
     values: dict[str, list[str]] = {}
     for o in parsed:
@@ -306,8 +334,8 @@ class SweepCallback(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         _quiet_mesa()
-        target = config.hydra.sweeper.get("_target_")
-        if target == BASIC_SWEEPER:
+        target = str(config.hydra.sweeper.get("_target_"))
+        if target.rsplit(".", 1)[-1] == "BasicSweeper":  # Hydra's own
             begin_sweep(config, validate_jobs(sweep_job_overrides(config),
                                               sim_config.compose_config,
                                               config.hydra.sweep.dir))

@@ -209,30 +209,25 @@ def to_params(cfg: DictConfig | AppConfig) -> Params:
     return Params(**{f.name: getattr(app, f.name) for f in dataclasses.fields(Params)})
 
 
-def config_loader():
-    """Hydra's config loader for ``configs/`` (private API, pinned with hydra-core 1.3.8)."""
-    from hydra._internal.config_loader_impl import ConfigLoaderImpl
-    from hydra._internal.utils import create_config_search_path
+def compose_config(overrides: list[str] = ()) -> DictConfig:
+    """Compose ``configs/config.yaml`` with Hydra override strings, as the CLI does
+    (without the ``hydra`` node), through Hydra's public compose API.
+
+    Inside a running Hydra application (the sweep validation) Hydra is initialised
+    already and composes from the application's search path; elsewhere (``sim.compose``,
+    the dashboard) it is initialised for ``configs/`` for the call.
+    """
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
     from hydra.core.utils import setup_globals
 
     register()
     setup_globals()  # the ${now:...} resolver
-    return ConfigLoaderImpl(config_search_path=create_config_search_path(str(config_dir())))
-
-
-def compose_config(overrides: list[str] = ()) -> DictConfig:
-    """Compose ``configs/config.yaml`` with Hydra override strings, as the CLI does.
-
-    Uses Hydra's config loader directly (not the global ``initialize`` state), so it also
-    works inside a running Hydra application (the sweep validation does that).
-    """
-    from hydra.types import RunMode
-
-    cfg = config_loader().load_configuration(config_name="config", overrides=list(overrides),
-                                    run_mode=RunMode.RUN)
-    with open_dict(cfg):
-        del cfg["hydra"]
-    return cfg
+    if GlobalHydra.instance().is_initialized():
+        return hydra_compose(config_name="config", overrides=list(overrides))
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+        return hydra_compose(config_name="config", overrides=list(overrides))
 
 
 def compose(overrides: list[str] = ()) -> Params:

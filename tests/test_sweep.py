@@ -94,13 +94,15 @@ def test_prevsim_sweeper_runs_the_basic_sweepers_jobs(basic):
 
 COUNT_COMPOSITIONS = """
 import runpy, sys
-from hydra._internal.config_loader_impl import ConfigLoaderImpl
+import hydra.main  # brings Hydra's loader, the one class implementing the interface
+from hydra.core.config_loader import ConfigLoader
+(impl,) = ConfigLoader.__subclasses__()
 calls = []
-load = ConfigLoaderImpl.load_configuration
+load = impl.load_configuration
 def counted(self, *args, **kwargs):
     calls.append(1)
     return load(self, *args, **kwargs)
-ConfigLoaderImpl.load_configuration = counted
+impl.load_configuration = counted
 sys.argv = ["sim", *sys.argv[1:]]
 try:
     runpy.run_module("sim", run_name="__main__")

@@ -1,27 +1,29 @@
-"""Hydra's basic sweeper, composing each job once (``hydra/sweeper=prevsim``, the default).
+"""PrevSim's sweeper (``hydra/sweeper=prevsim``): Hydra's basic sweep, each job composed once.
 
-Hydra's :class:`BasicSweeper` composes every job's configuration twice: once to check
-the batch (``validate_batch_is_legal``) and again in the launcher, and PrevSim composed
-it a third time to validate the parameters before anything is written. A composition
-costs 60-80 ms (OmegaConf merges of the whole schema), so a 6-job sweep spent over a
-second on it. This sweeper composes each job once, in :meth:`setup`, exactly as the
-launcher would (``load_sweep_config`` on the same master config), validates the
-parameters, and hands each composed configuration to the launcher, which would otherwise
-compose it again. Bad input stops the sweep here, before Hydra creates the sweep folder;
-then the sweep folder's lock is taken and the plan of jobs written (``sim.cli.begin_sweep``).
-
-The jobs, their order and everything they write are those of the basic sweeper; only
-the repeated composition is gone. Other sweepers (Optuna) are untouched.
+Hydra's basic sweeper composes every job's configuration twice (once to check the batch,
+again in the launcher), and PrevSim validates each job before anything is written, a
+third composition; at 60-80 ms each (OmegaConf merges of the whole schema) a 6-job sweep
+spent over a second on it. This sweeper, built on Hydra's public ``Sweeper`` interface,
+runs the same jobs in the same order (the cartesian product of the swept values,
+``sim.cli.job_overrides``): it composes each job once in :meth:`PrevSimSweeper.setup`,
+exactly as the launcher would (``load_sweep_config`` on the same master config),
+validates it, and hands the composed configuration to the launcher. Bad input stops the
+sweep there, before Hydra creates the sweep folder; then the sweep folder's lock is taken
+and the plan of jobs written (``sim.cli.begin_sweep``). Other sweepers (Optuna) are
+untouched.
 """
 
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any, Sequence
 
-from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra.core.plugins import Plugins
+from hydra.core.utils import JobReturn
+from hydra.plugins.sweeper import Sweeper
 from hydra.types import HydraContext, TaskFunction
-from omegaconf import DictConfig, open_dict, read_write
+from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 
 #: Composed job configurations held for the launcher at most (about 0.2 MB each).
@@ -75,25 +77,44 @@ def task_config(cfg: DictConfig) -> DictConfig:
     return task
 
 
-class PrevSimSweeper(BasicSweeper):
-    """:class:`BasicSweeper` that composes and validates every job once, up front."""
+class PrevSimSweeper(Sweeper):
+    """The basic sweep (cartesian product of swept values, in batches of
+    ``max_batch_size``), composing and validating every job once, up front."""
+
+    def __init__(self, max_batch_size: int | None = None,
+                 params: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.max_batch_size = max_batch_size
+        self.params = dict(params or {})
+        self.jobs: list[list[str]] = []
 
     def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction,
               config: DictConfig) -> None:
-        from sim.cli import begin_sweep, sweep_job_overrides, validate_jobs  # lazily
+        from sim.cli import begin_sweep, job_overrides, validate_jobs  # sim imports Hydra apps
 
         loader = ComposedOnceLoader(hydra_context.config_loader)
-        context = HydraContext(config_loader=loader, callbacks=hydra_context.callbacks)
-        super().setup(hydra_context=context, task_function=task_function, config=config)
-        jobs = sweep_job_overrides(config)
-        keyed = validate_jobs(jobs, lambda overrides: task_config(loader.compose(config,
-                                                                                 overrides)),
-                              config.hydra.sweep.dir)
-        self.validated = {tuple(job) for job in jobs}
+        self.hydra_context = HydraContext(config_loader=loader,
+                                          callbacks=hydra_context.callbacks)
+        self.config = config
+        self.launcher = Plugins.instance().instantiate_launcher(
+            hydra_context=self.hydra_context, task_function=task_function, config=config)
+        self.jobs = job_overrides(self.params, list(config.hydra.overrides.task), loader)
+        keyed = validate_jobs(
+            self.jobs, lambda overrides: task_config(loader.compose(config, overrides)),
+            config.hydra.sweep.dir)
         begin_sweep(config, keyed)  # the folder's lock and the plan of jobs
 
-    def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
-        """Jobs validated in :meth:`setup` are legal; anything else is checked by Hydra."""
-        rest = [job for job in batch if tuple(job) not in self.validated]
-        if rest:
-            super().validate_batch_is_legal(rest)
+    def sweep(self, arguments: list[str]) -> Any:
+        """Launch the jobs (from ``setup``: the same task overrides) batch by batch."""
+        sweep_dir = Path(self.config.hydra.sweep.dir)
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
+        size = self.max_batch_size if self.max_batch_size not in (None, -1) else len(self.jobs)
+        returns: list[Sequence[JobReturn]] = []
+        for start in range(0, len(self.jobs), max(size, 1)):
+            batch = self.jobs[start:start + size]
+            results = self.launcher.launch(batch, initial_job_idx=start)
+            for r in results:
+                _ = r.return_value  # raises if the job failed (as Hydra's sweepers do)
+            returns.append(results)
+        return returns
