@@ -9,12 +9,13 @@ PORT      ?= 8765
 # Solara's JavaScript and CSS, fetched once from the npm registry (offline use).
 ASSETS    := $(VENV)/share/solara/cdn/.prevsim-assets
 
-.PHONY: venv run single test bench clean help dashboard assets browser
+.PHONY: venv run single test lint bench clean help dashboard assets browser
 
 help:
 	@echo "make run    the main job: compare every policy (results/compare_policies/<time>/report.md)"
 	@echo "make single one simulation of the default scenario (results/runs/)"
-	@echo "make test   run the test suite (creates .venv on first use)"
+	@echo "make test   run the linter and the test suite (creates .venv on first use)"
+	@echo "make lint   the linter alone (ruff)"
 	@echo "make bench  print the benchmarks' figures (not part of the tests)"
 	@echo "make dashboard  the interactive dashboard on http://$(HOST):$(PORT)/ (works offline)"
 	@echo "make venv   create or update .venv with the pinned dependencies"
@@ -52,8 +53,12 @@ dashboard: venv assets
 	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(VENV)/bin/solara run sim/views/app.py \
 		--host $(HOST) --port $(PORT) --no-open --production
 
-test: venv assets browser
+test: venv assets browser lint
 	$(PY) -m pytest -n 2 --dist loadgroup $(ARGS)
+
+# ruff (configured in pyproject.toml): pyflakes, pycodestyle, import order, bugbear
+lint: venv
+	$(PY) -m ruff check .
 
 bench: venv
 	$(PY) benchmarks/bench_step.py

@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import _common  # noqa: E402
+import _common
 
-from sim import ConflictModel, metrics  # noqa: E402
-from sim.core.params import estimated_memory_bytes  # noqa: E402
-from tests.conftest import make_params  # noqa: E402
+from sim import ConflictModel, metrics
+from sim.core.params import estimated_memory_bytes
+from tests.conftest import make_params
 
 SHAPES = [
     {"network.n_parties": 20000},

@@ -32,13 +32,12 @@ import sys
 import time
 
 import numpy as np
-from mesa.examples.basic.boltzmann_wealth_model.model import (BoltzmannScenario,
-                                                               BoltzmannWealth)
+from _common import begin, finish
+from bench_step import PlainLoop
+from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, BoltzmannWealth
 from mesa.examples.basic.schelling.model import Schelling, SchellingScenario
 
 import sim
-from _common import begin, finish
-from bench_step import PlainLoop
 from sim.core.model import ConflictModel
 
 SEED = 42

@@ -52,9 +52,9 @@ def one_repeat(params, block: int) -> dict:
     phase-timed model blocks interleaved. Every reference to the model dies on return,
     so the next repeat's build does not overlap it in memory."""
     import numpy as np
-
     from _common import PhaseTimer, current_rss_mb
     from bench_step import PlainLoop
+
     from sim.core.model import ConflictModel
 
     clock = time.perf_counter
@@ -105,8 +105,9 @@ def one_repeat(params, block: int) -> dict:
 def child(n: int, weeks: int, repeats: int, block: int, record: bool,
           profile: bool) -> dict:
     """Measure one size in this (fresh) process; returns a JSON-able dict."""
-    import sim
     from _common import current_rss_mb, peak_rss_mb
+
+    import sim
     from sim.core.model import ConflictModel
 
     t0 = time.perf_counter()

@@ -30,10 +30,10 @@ import time
 from dataclasses import replace
 
 import numpy as np
-
-import sim
 from _common import PhaseTimer, begin, finish, load_line, phase_table, profile_rows
 from bench_step import PlainLoop
+
+import sim
 from sim.core import metrics
 from sim.core.model import ConflictModel
 

@@ -40,10 +40,10 @@ except ImportError:
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_step, as the others do
 
-import sim  # noqa: E402
-from sim import dynamics  # noqa: E402
-from sim.core.events import EventKind  # noqa: E402
-from sim.core.model import VIOLENCE, ConflictModel  # noqa: E402
+import sim
+from sim import dynamics
+from sim.core.events import EventKind
+from sim.core.model import VIOLENCE, ConflictModel
 
 
 @njit(cache=True)

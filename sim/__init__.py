@@ -41,9 +41,9 @@ _MODULES = {"metrics", "params", "model", "network", "warning", "report", "confi
             "core", "study", "views"}
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sim.core import metrics, params  # noqa: F401
-    from sim.core.model import ConflictModel  # noqa: F401
-    from sim.core.params import ParameterError, Params  # noqa: F401
+    from sim.core import metrics, params
+    from sim.core.model import ConflictModel
+    from sim.core.params import ParameterError, Params
 
 
 def __getattr__(name: str) -> Any:

@@ -35,8 +35,17 @@ from omegaconf import DictConfig, OmegaConf
 from sim import config as sim_config
 from sim.core.network import NetworkError
 from sim.core.params import ParameterError
-from sim.study.storage import (RESULTS, FolderBusy, FolderLock, OutsideError, check_inside,
-                         clean_stale_temps, describe_os_error, now_iso, writing_under)
+from sim.study.storage import (
+    RESULTS,
+    FolderBusy,
+    FolderLock,
+    OutsideError,
+    check_inside,
+    clean_stale_temps,
+    describe_os_error,
+    now_iso,
+    writing_under,
+)
 
 log = logging.getLogger("sim")
 EXIT_FAILED, EXIT_BAD_INPUT, EXIT_OS_ERROR, EXIT_BUSY = 1, 2, 3, 4
@@ -161,8 +170,8 @@ def run_sweep_job(cfg: DictConfig) -> float:
 
 def _sweep_job(cfg: DictConfig, overrides: list[str], sweep_dir: Path, resolved: dict,
                key: str) -> float:
-    from sim.study import sweep
     from sim.core.rng import draw_seeds
+    from sim.study import sweep
 
     app = sim_config.to_app_config(cfg)
     params = sim_config.to_params(app)
@@ -361,8 +370,7 @@ class SweepCallback(Callback):
 
     @staticmethod
     def _finish(config: DictConfig) -> None:
-        from sim.study import report
-        from sim.study import sweep
+        from sim.study import report, sweep
 
         sweep_dir = Path(config.hydra.sweep.dir)
         if "optuna" in str(config.hydra.sweeper.get("_target_", "")).lower():
@@ -384,8 +392,7 @@ class SweepCallback(Callback):
 
 def reevaluate_search(sweep_dir: Path, config: DictConfig) -> Path | None:
     """Re-run the best feasible trials of a policy search on seeds it never saw."""
-    from sim.study import search
-    from sim.study import sweep
+    from sim.study import search, sweep
     from sim.study.storage import write_table
 
     study = config.study

@@ -23,10 +23,18 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 from hydra.core.config_store import ConfigStore
-from omegaconf import DictConfig, OmegaConf, open_dict
+from omegaconf import DictConfig, OmegaConf
 
-from sim.core.params import (ParameterError, Params, check_fields, from_mapping, iter_fields,
-                        param, validate, with_overrides)
+from sim.core.params import (
+    ParameterError,
+    Params,
+    check_fields,
+    from_mapping,
+    iter_fields,
+    param,
+    validate,
+    with_overrides,
+)
 
 SCHEMA_NAME = "prevsim_schema"
 

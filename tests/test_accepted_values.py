@@ -25,11 +25,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import ConflictModel
-
 from sim.core import metrics
 from sim.core.network import NetworkError
-from sim.core.params import (NAME_PATTERN, InstrumentSpec, ParameterError, Params, PolicyParams,
-                        _leaves, validate)
+from sim.core.params import (
+    NAME_PATTERN,
+    InstrumentSpec,
+    ParameterError,
+    Params,
+    PolicyParams,
+    _leaves,
+    validate,
+)
 from tests.conftest import ROOT
 
 #: Outcomes that are undefined (nan) in some runs, e.g. the week of first violence in a

@@ -9,16 +9,16 @@ import pytest
 pytest.importorskip("solara", reason="the dashboard extra is not installed (make venv "
                     "installs it: EXTRAS=test,dashboard)")
 
-import ipyvue  # noqa: E402
-import ipyvuetify as v  # noqa: E402
-import ipywidgets  # noqa: E402
-import solara  # noqa: E402
+import ipyvue
+import ipyvuetify as v
+import ipywidgets
+import solara
 
-import sim  # noqa: E402
-from sim.views import app  # noqa: E402
-from sim.config import config_dir  # noqa: E402
-from sim.core.model import ConflictModel  # noqa: E402
-from sim.core.params import Params  # noqa: E402
+import sim
+from sim.config import config_dir
+from sim.core.model import ConflictModel
+from sim.core.params import Params
+from sim.views import app
 
 pytestmark = pytest.mark.xdist_group("dashboard")
 

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from sim import ConflictModel
-
 from sim.core import metrics
 from sim.core.params import Params
 

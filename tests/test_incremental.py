@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import pytest
 
 from sim import ConflictModel, compose
 from sim.core.dynamics import Level

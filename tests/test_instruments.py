@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from sim import ConflictModel
-
 from sim.core import metrics
 from sim.core.agents import MediatorStatus
 from sim.core.params import InstrumentSpec, Params
@@ -41,7 +40,8 @@ def test_statement_effect_decays_at_its_half_life(tmp_path):
     model.step()                                  # week 1: warning and statement
     st = p.instruments.statement
     force = st.force * 1.0 * 1.0                  # intensity 1, unity 1, one issuer
-    assert model.response.instrument("statement").attention.tolist() == pytest.approx([force, force])
+    attention = model.response.instrument("statement").attention
+    assert attention.tolist() == pytest.approx([force, force])
     assert model.state.cost.tolist() == pytest.approx([force, force])
     for _ in range(int(st.half_life_weeks)):
         model.step()
@@ -180,7 +180,8 @@ def test_agreement_cuts_hostility_and_grievance_and_leaves_an_eroding_dividend(t
     assert (model.events.kind == "agreement").sum() == 1
     # a and its neighbour b (in crisis) are parties to it; c is not a's neighbour
     assert model.response.instrument("envoy").agreed.tolist() == [True, True, False]
-    assert model.response.instrument("envoy").dividend.tolist() == pytest.approx([ep.dividend] * 2 + [0])
+    dividend = model.response.instrument("envoy").dividend
+    assert dividend.tolist() == pytest.approx([ep.dividend] * 2 + [0])
     assert model.state.grievance.tolist() == pytest.approx(
         [0.3 * (1 - ep.grievance_cut), 0.0, 0.1])
     # hostility was cut before the week's dynamics moved it: compare with no policy

@@ -6,7 +6,6 @@ import gc
 import tracemalloc
 
 from sim import ConflictModel
-
 from sim.core import metrics
 from tests.conftest import make_params
 

@@ -8,8 +8,14 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from sim.core.network import (NetworkError, build_network, load_network, spectral_radius,
-                         validate_graph, weight_matrix)
+from sim.core.network import (
+    NetworkError,
+    build_network,
+    load_network,
+    spectral_radius,
+    validate_graph,
+    weight_matrix,
+)
 from sim.core.params import NetworkParams
 from tests.conftest import ROOT
 

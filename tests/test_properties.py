@@ -7,7 +7,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import ConflictModel
-
 from sim.core import metrics
 from tests.conftest import make_params
 

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.study import sensitivity as sa
 from sim.core.params import ParameterError
+from sim.study import sensitivity as sa
 from tests.conftest import run_cli
 
 ISHIGAMI = {"x1": [-np.pi, np.pi], "x2": [-np.pi, np.pi], "x3": [-np.pi, np.pi]}

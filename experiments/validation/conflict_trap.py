@@ -38,12 +38,12 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _common  # noqa: E402
+import _common
 
-import sim  # noqa: E402
-from sim.core.dynamics import Level  # noqa: E402
-from sim.core.metrics import episodes  # noqa: E402
-from sim.study.stats import wilson_interval  # noqa: E402
+import sim
+from sim.core.dynamics import Level
+from sim.core.metrics import episodes
+from sim.study.stats import wilson_interval
 
 NAME = "conflict_trap"
 RELAPSE_WEEKS = 52

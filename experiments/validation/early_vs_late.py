@@ -36,11 +36,11 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _common  # noqa: E402
+import _common
 
-import sim  # noqa: E402
-import sim.core.metrics  # noqa: E402
-from sim.study.stats import bootstrap_interval, wilson_interval  # noqa: E402
+import sim
+import sim.core.metrics
+from sim.study.stats import bootstrap_interval, wilson_interval
 
 NAME = "early_vs_late"
 ARMS = {

@@ -6,8 +6,8 @@ restraint a it is stable iff k·ρ(W) < a, and then converges to h* = (diag(a) �
 above, the Perron mode grows by 1 + Δt·(k·ρ − a) per week. This script runs the *model*
 (``ConflictModel.step``), not the formula, for every network family
 (regional_blocks, small_world, scale_free), normalisation (row, spectral, none) and size,
-sweeping the ratio r = k·ρ(W)/a from 0.5 to 1.5 in steps of 0.05, and classifies each run by what its
-trajectory does:
+sweeping the ratio r = k·ρ(W)/a from 0.5 to 1.5 in steps of 0.05, and classifies each run
+by what its trajectory does:
 
 * ``converged``: the weekly increments shrink geometrically (measured growth factor
   γ < 1 − 1e-5) or hostility has reached h* to machine precision;
@@ -20,7 +20,8 @@ trajectory does:
 
 The empirical threshold of a network is then bracketed between the largest converged
 and the smallest runaway ratio, the bracket narrowed by five bisections (1,000 weeks
-each), and set against the analytic value 1. For converged grid runs with r ≤ r* − 0.1 the final state is compared with h*
+each), and set against the analytic value 1. For converged grid runs with r ≤ r* − 0.1
+the final state is compared with h*
 (``sim.core.dynamics.linear_equilibrium``), and for every run the measured γ with the analytic
 1 + Δt·s, s the spectral abscissa of k·W − diag(a).
 
@@ -42,12 +43,12 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _common  # noqa: E402
+import _common
 
-from sim import ConflictModel  # noqa: E402
-from sim.core.dynamics import linear_equilibrium  # noqa: E402
-from sim.core.network import spectral_radius  # noqa: E402
-from sim.core.params import Params, with_overrides  # noqa: E402
+from sim import ConflictModel
+from sim.core.dynamics import linear_equilibrium
+from sim.core.network import spectral_radius
+from sim.core.params import Params, with_overrides
 
 NAME = "threshold"
 FAMILIES = ("regional_blocks", "small_world", "scale_free")

@@ -31,11 +31,11 @@ import pandas as pd
 from scipy import optimize, stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _common  # noqa: E402
+import _common
 
-import sim  # noqa: E402
-from sim.core.dynamics import Level  # noqa: E402
-from sim.core.metrics import episodes  # noqa: E402
+import sim
+from sim.core.dynamics import Level
+from sim.core.metrics import episodes
 
 NAME = "violence_duration"
 LONG_HORIZON = 520
@@ -238,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
             "share_le_13w", "share_gt_52w", "weibull_shape", "weibull_shape_low",
             "weibull_shape_high", "loglik_gain_vs_exponential"]
     _common.show(f"Episode lengths in weeks, policy none ({left} spells already running at "
-                 "week 0 left out)", table.set_index("sample")[cols].T.rename_axis("measure").reset_index(),
+                 "week 0 left out)",
+                 table.set_index("sample")[cols].T.rename_axis("measure").reset_index(),
                  floatfmt="{:.3g}")
     _common.finish(out, clock, {"overrides": ["policy=none", *args.set],
                                 "horizon_weeks": horizon, "long_horizon": LONG_HORIZON,

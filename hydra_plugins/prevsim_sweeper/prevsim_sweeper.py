@@ -25,7 +25,6 @@ from hydra.plugins.sweeper import Sweeper
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
-
 #: Composed job configurations held for the launcher at most (about 0.2 MB each).
 HOLD_LIMIT = 64
 

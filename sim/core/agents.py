@@ -66,7 +66,8 @@ class Party(mesa.Agent):
         return self.model.state.will_of(self.index)
 
     weariness = _array_view("weariness", "Accumulated war weariness.")
-    past_war = _array_view("past_war", "Had a war in the 30 years before week 0 (conflict history).", bool)
+    past_war = _array_view("past_war", "Had a war in the 30 years before week 0 (conflict "
+                           "history).", bool)
     region = _array_view("region", "Region code (regional body membership).", int)
 
     @property

@@ -10,19 +10,18 @@ import math
 from dataclasses import dataclass
 
 import mesa
-from mesa.experimental.scenarios import Scenario as MesaScenario
 import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from sim.core import dynamics
 from sim.core.agents import Body, InternationalBody, Mediator, Party, RegionalBody
 from sim.core.dynamics import Level
 from sim.core.events import EventKind, EventLog
 from sim.core.network import build_network, weight_matrix
-from sim.core.params import (ParameterError, Params, memory_problems, validate,
-                        with_overrides)
+from sim.core.params import ParameterError, Params, memory_problems, validate, with_overrides
 from sim.core.policies import INSTRUMENTS, Context, Effects, Ledger, ResponseSystem
 from sim.core.rng import Streams
 from sim.core.shocks import ShockCalendar

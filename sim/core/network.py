@@ -24,8 +24,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from sim.core.params import (MAX_HOSTILITY, MAX_WEIGHT, DynamicsParams, NetworkParams,
-                        from_bounds)
+from sim.core.params import MAX_HOSTILITY, MAX_WEIGHT, DynamicsParams, NetworkParams, from_bounds
 
 log = logging.getLogger(__name__)
 

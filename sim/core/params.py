@@ -181,7 +181,8 @@ class DynamicsParams:
     initial_hostility_mean: float = param(0.3, help="Mean hostility at week 0.",
                                           unit="hostility", ge=0, le=MAX_HOSTILITY)
     initial_hostility_sd: float = param(0.1, help="Spread of hostility at week 0 (normal, "
-                                        "truncated at 0).", unit="hostility", ge=0, le=MAX_HOSTILITY)
+                                        "truncated at 0).", unit="hostility", ge=0,
+                                        le=MAX_HOSTILITY)
     noise_sd: float = param(0.12, help="Exogenous noise on hostility (events nobody "
                             "controls). 0 switches off every kind of noise, misperception "
                             "included.", unit="hostility/√week", ge=0, le=100, source=PROTOTYPE)
@@ -198,7 +199,8 @@ class DynamicsParams:
                                 unit="hostility/week", ge=0, le=100, source=PROTOTYPE)
     mobilisation_threshold: float = param(1.5, help="θ: hostility at which mobilisation "
                                           "is half on (the threshold moment, ¶45).",
-                                          unit="hostility", gt=0, le=MAX_HOSTILITY, source=PROTOTYPE)
+                                          unit="hostility", gt=0, le=MAX_HOSTILITY,
+                                          source=PROTOTYPE)
     mobilisation_width: float = param(0.15, help="s: width of the mobilisation switch.",
                                       unit="hostility", ge=1e-6, le=MAX_HOSTILITY, source=PROTOTYPE)
     weariness_rate: float = param(0.01, help="War weariness added per week a party spends "
@@ -206,7 +208,8 @@ class DynamicsParams:
                                   "hostility drive, so wars end (hurting stalemate).",
                                   unit="hostility/week²", ge=0, le=100, source=PROTOTYPE)
     weariness_decay: float = param(0.05, help="Fraction of war weariness that fades each "
-                                   "week out of violence (none fades while fighting goes on).", unit="1/week", ge=0, le=1)
+                                   "week out of violence (none fades while fighting goes "
+                                   "on).", unit="1/week", ge=0, le=1)
     grievance_gain: float = param(0.004, help="Grievance added per week at violence or "
                                   "above (grievance memory: the conflict trap emerges).",
                                   unit="hostility/week²", ge=0, le=100,
@@ -235,7 +238,8 @@ class EscalationParams:
     crisis: float = param(1.0, help="Hostility at which a party enters level 2, crisis.",
                           unit="hostility", gt=0, le=MAX_HOSTILITY, source=PROTOTYPE)
     violence: float = param(1.5, help="Hostility at which a party enters level 3, violence "
-                            "(the threshold moment, ¶45).", unit="hostility", gt=0, le=MAX_HOSTILITY,
+                            "(the threshold moment, ¶45).", unit="hostility", gt=0,
+                            le=MAX_HOSTILITY,
                             source=PROTOTYPE)
     armed_conflict: float = param(2.6, help="Hostility at which a party enters level 4, "
                                   "armed conflict.", unit="hostility", gt=0, le=MAX_HOSTILITY,
@@ -317,7 +321,8 @@ class BodyParams:
                                      "observer sees.", unit="weeks", ge=0, le=52)
     warning_threshold: float = param(1.2, help="Observed hostility at which it issues a "
                                      "warning (between crisis, 1.0, and violence, 1.5).",
-                                     unit="hostility", gt=0, le=MAX_HOSTILITY, source="calibrated: most "
+                                     unit="hostility", gt=0, le=MAX_HOSTILITY,
+                                     source="calibrated: most "
                                      "violence onsets are warned, at the price of false "
                                      "alarms (docs/model.md)")
     unity: float = param(0.6, help="Unity of its members (the Security Council for the "
@@ -470,7 +475,8 @@ class EnvoyParams:
     cost_usd_per_deployment: float = param(1e5, help="Cost of sending an envoy and team.",
                                            unit="USD", ge=0, le=MAX_USD, source="modelling choice")
     cost_usd_per_week: float = param(6e4, help="Cost of an engaged envoy and team.",
-                                     unit="USD/week", ge=0, le=MAX_USD, source="modelling choice; ¶8 "
+                                     unit="USD/week", ge=0, le=MAX_USD,
+                                     source="modelling choice; ¶8 "
                                      "scale: a regional office costs ≈ $150k/week")
 
 

@@ -18,12 +18,31 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.study.analysis import (BASELINE, DELAY, HEADLINE, better, findings,
-                                format_interval, format_value, markdown_table,
-                                paired_differences, summary_table)
-from sim.study.storage import (FolderBusy, FolderLock, clean_stale_temps, describe_os_error,
-                         git_commit, now_iso, package_versions, write_atomic, write_json,
-                         write_table, writing_under)
+from sim.study.analysis import (
+    BASELINE,
+    DELAY,
+    HEADLINE,
+    better,
+    findings,
+    format_interval,
+    format_value,
+    markdown_table,
+    paired_differences,
+    summary_table,
+)
+from sim.study.storage import (
+    FolderBusy,
+    FolderLock,
+    clean_stale_temps,
+    describe_os_error,
+    git_commit,
+    now_iso,
+    package_versions,
+    write_atomic,
+    write_json,
+    write_table,
+    writing_under,
+)
 from sim.study.sweep import input_columns, job_tables, load_failures, load_runs, missing_jobs
 
 __all__ = ["build_report", "load_failures", "paired_differences", "summary_table"]
@@ -334,7 +353,8 @@ def _build_report(sweep_dir: Path) -> Path:
     path = sweep_dir / "report.md"
     write_atomic(path, lambda p: p.write_text("\n".join(lines), encoding="utf-8"))
     write_json(sweep_dir / "manifest.json", {
-        **{k: v for k, v in meta.items() if k != "config"}, "jobs": [p.parent.name for p in job_tables(sweep_dir)],
+        **{k: v for k, v in meta.items() if k != "config"},
+        "jobs": [p.parent.name for p in job_tables(sweep_dir)],
         "failed": [f["key"] for f in failures], "runs": int(len(runs)),
         "versions": package_versions(), "git_commit": git_commit(), "reported": started})
     return path

@@ -10,8 +10,15 @@ import pandas as pd
 from sim.core import metrics
 from sim.core.model import ConflictModel
 from sim.core.params import Params
-from sim.study.storage import (RESULTS, atomic_dir, manifest, now_iso, write_json, write_table,
-                         write_yaml)
+from sim.study.storage import (
+    RESULTS,
+    atomic_dir,
+    manifest,
+    now_iso,
+    write_json,
+    write_table,
+    write_yaml,
+)
 
 
 def run_model(params: Params) -> ConflictModel:

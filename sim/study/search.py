@@ -15,9 +15,9 @@ from dataclasses import replace
 
 import pandas as pd
 
-from sim.study import stats
 from sim.core.params import Params
 from sim.core.rng import draw_seeds
+from sim.study import stats
 from sim.study.sweep import run_replications
 
 #: Added to the cost of an infeasible trial, per unit of excess risk (USD).

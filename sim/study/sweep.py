@@ -33,8 +33,14 @@ import pandas as pd
 from sim.core import metrics
 from sim.core.model import ConflictModel
 from sim.core.params import Params
-from sim.study.storage import (atomic_dir, clean_stale_temps, manifest, now_iso, write_json,
-                         write_table)
+from sim.study.storage import (
+    atomic_dir,
+    clean_stale_temps,
+    manifest,
+    now_iso,
+    write_json,
+    write_table,
+)
 
 log = logging.getLogger(__name__)
 

@@ -34,11 +34,20 @@ from mesa.visualization.utils import force_update, update_counter
 
 from sim.core import metrics
 from sim.core.params import Params
-from sim.views.controls import (CONTROLS, START_POLICY, baseline, choices, describe,
-                                effective_delay, field_of, label_of, model_params,
-                                settings_line, start_value)
-from sim.views.dashboard import (DashboardModel, compare_runs, new_visitor_model,
-                                 outcomes_html)
+from sim.views.controls import (
+    CONTROLS,
+    START_POLICY,
+    baseline,
+    choices,
+    describe,
+    effective_delay,
+    field_of,
+    label_of,
+    model_params,
+    settings_line,
+    start_value,
+)
+from sim.views.dashboard import DashboardModel, compare_runs, new_visitor_model, outcomes_html
 from sim.views.timeline import NetworkPainter, TimelinePainter, action_weeks, envoys_now
 
 __all__ = ["CONTROLS", "START_POLICY", "DashboardModel", "Page", "baseline", "choices",

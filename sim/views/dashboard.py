@@ -20,8 +20,14 @@ from typing import Any
 
 from sim.core.metrics import OUTCOMES, Kind
 from sim.core.model import ConflictModel
-from sim.views.controls import (START_POLICY, _compose, _hydra_value, _same, model_params,
-                                start_value)
+from sim.views.controls import (
+    START_POLICY,
+    _compose,
+    _hydra_value,
+    _same,
+    model_params,
+    start_value,
+)
 
 __all__ = ["SHOWN", "DashboardModel", "compare_runs", "new_visitor_model", "outcomes_html"]
 

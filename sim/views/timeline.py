@@ -324,7 +324,7 @@ class NetworkPainter(_Painter):
         self.rb_envoys = ax.scatter([], [], s=ring, marker="s", facecolors="none",
                                     edgecolors="#333333", linewidths=2.0, zorder=4)
         lo, hi = self.pos.min(axis=0), self.pos.max(axis=0)
-        for r, cx, cy, rad in circles:
+        for _, cx, cy, rad in circles:
             lo = np.minimum(lo, [cx - rad, cy - rad])
             hi = np.maximum(hi, [cx + rad, cy + rad * 1.25])
         pad = 0.04 * float((hi - lo).max())

@@ -7,8 +7,7 @@ costs of escalating are summed each week (kept as it was before the registry, so
 every number stayed the same). Adding an instrument: CONTRIBUTING.md.
 """
 
-from sim.core.policies.base import (Context, Effects, Instrument, Ledger, Settlement,
-                                    Slot)
+from sim.core.policies.base import Context, Effects, Instrument, Ledger, Settlement, Slot
 from sim.core.policies.envoy import EnvoyDeployment
 from sim.core.policies.fact_finding import FactFinding
 from sim.core.policies.response import ResponseSystem
