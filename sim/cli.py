@@ -291,12 +291,12 @@ def search_space_jobs(cfg: DictConfig) -> list[list[str]]:
             values[o.key_or_group] = [o.get_value_element_as_str()]
     task = list(cfg.hydra.overrides.task)
     first = {k: vs[0] for k, vs in values.items()}
-    jobs = []
+    jobs: dict[tuple[str, ...], None] = {}  # ordered, without repeats
     for key, vs in values.items():
         for v in vs:
             job = {**first, key: v}
-            jobs.append([f"{k}={x}" for k, x in job.items()] + task)
-    return jobs or [task]
+            jobs[tuple([f"{k}={x}" for k, x in job.items()] + task)] = None
+    return [list(job) for job in jobs] or [task]
 
 
 def begin_sweep(config: DictConfig, jobs: list[tuple[list[str], str]] | None) -> None:

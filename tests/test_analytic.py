@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 from sim import ConflictModel
 from sim.core.dynamics import linear_equilibrium
-from sim.core.network import spectral_radius
+from sim.core.network import FAMILIES, spectral_radius
 from tests.conftest import linear_params
 
 networks = st.fixed_dictionaries({
-    "network.kind": st.sampled_from(["regional_blocks", "small_world", "scale_free"]),
+    "network.kind": st.sampled_from(list(FAMILIES)),
     "network.n_parties": st.integers(8, 60),
     "network.normalise": st.sampled_from(["row", "spectral", "none"]),
     "seed": st.integers(0, 2**31 - 1),

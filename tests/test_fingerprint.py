@@ -30,8 +30,7 @@ FILE = ROOT / "tests" / "data" / "fingerprints.json"
 
 CASES: dict[str, list[str]] = {
     **{f"policy={p}": ["seed=11", f"policy={p}"]
-       for p in ("none", "early_statement", "fact_finding", "envoy", "graduated",
-                 "late_envoy")},
+       for p in sorted(f.stem for f in (ROOT / "configs" / "policy").glob("*.yaml"))},
     "electoral_crisis": ["seed=5", "scenario=electoral_crisis", "policy=graduated"],
     "coup_transition": ["seed=6", "scenario=coup_transition", "policy=envoy"],
     "regional_spillover": ["seed=7", "scenario=regional_spillover", "policy=graduated"],

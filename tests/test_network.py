@@ -8,6 +8,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from sim.core.network import FAMILIES as network_families
 from sim.core.network import (
     NetworkError,
     build_network,
@@ -19,7 +20,7 @@ from sim.core.network import (
 from sim.core.params import NetworkParams
 from tests.conftest import ROOT
 
-FAMILIES = ["regional_blocks", "small_world", "scale_free"]
+FAMILIES = list(network_families)
 
 
 def build(kind, seed, **kw):

@@ -257,3 +257,40 @@ def test_memory_estimate_covers_what_a_run_uses():
         tracemalloc.stop()
     estimate = estimated_memory_bytes(p, 20000, model.network.number_of_edges(), 4)
     assert peak <= estimate <= 2 * peak, (peak, estimate)
+
+
+def test_registries_agree_with_the_parameters():
+    """A kind named in sim.params has its class, and every class its kind."""
+    from sim.core.network import FAMILIES
+    from sim.core.params import INSTRUMENT_KINDS, NETWORK_KINDS, InstrumentParams
+    from sim.core.policies import INSTRUMENTS
+
+    assert set(INSTRUMENTS) == set(INSTRUMENT_KINDS)
+    for kind, cls in INSTRUMENTS.items():
+        assert cls.name == kind and hasattr(InstrumentParams(), cls.params_group)
+    assert set(NETWORK_KINDS) == set(FAMILIES) | {"file"}
+    assert {p.stem for p in (ROOT / "configs" / "network").glob("*.yaml")} == set(NETWORK_KINDS)
+
+
+@pytest.mark.parametrize("experiment", sorted(
+    p.stem for p in (ROOT / "configs" / "experiment").glob("*.yaml")))
+def test_every_experiment_composes_and_its_jobs_are_valid(experiment):
+    """Every configs/experiment/*.yaml composes, and every job its sweep would run (or
+    every value its search may try) is valid."""
+    from hydra import compose, initialize_config_dir
+
+    from sim import cli
+    from sim.config import compose_config, config_dir, register
+
+    assert isinstance(sim.compose([f"experiment={experiment}"]), Params)
+
+    register()
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+        cfg = compose("config", overrides=[f"experiment={experiment}"],
+                      return_hydra_config=True)
+        target = str(cfg.hydra.sweeper.get("_target_"))
+        jobs = (cli.search_space_jobs(cfg) if "optuna" in target.lower()
+                else cli.sweep_job_overrides(cfg))
+        assert jobs
+        keyed = cli.validate_jobs(jobs, compose_config, "unused")
+    assert len(keyed) == len(jobs) and len({key for _, key in keyed}) == len(jobs)

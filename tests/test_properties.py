@@ -8,12 +8,13 @@ from hypothesis import strategies as st
 
 from sim import ConflictModel
 from sim.core import metrics
+from sim.core.network import FAMILIES
 from tests.conftest import make_params
 
 param_space = st.fixed_dictionaries({
     "seed": st.integers(0, 2**32),
     "horizon_weeks": st.integers(1, 60),
-    "network.kind": st.sampled_from(["regional_blocks", "small_world", "scale_free"]),
+    "network.kind": st.sampled_from(list(FAMILIES)),
     "network.n_parties": st.integers(5, 40),
     "network.n_regions": st.integers(1, 4),
     "network.normalise": st.sampled_from(["row", "spectral", "none"]),

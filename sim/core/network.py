@@ -53,40 +53,66 @@ def _nx_seed(rng: np.random.Generator) -> int:
 
 
 def build_network(p: NetworkParams, rng: np.random.Generator) -> nx.Graph:
-    """Build (or load) the party network described by ``p``, seeded by ``rng``."""
+    """Build (or load) the party network described by ``p``, seeded by ``rng``: a
+    generated family of :data:`FAMILIES` gets regions and tie weights drawn in
+    ``[weight_min, weight_max]``."""
     if p.kind == "file":
         return load_network(p.path, p.file_format)
-    n = p.n_parties
-    if p.kind == "regional_blocks":
-        sizes = [len(block) for block in np.array_split(np.arange(n), p.n_regions)]
-        probs = [[_tie_probability(p, sizes, i, j) for j in range(len(sizes))]
-                 for i in range(len(sizes))]
-        if n <= SPARSE_BLOCK_MODEL_FROM:
-            # networkx skips ahead by log(u)/log(1 - p), a division by zero once 1 - p
-            # rounds to 1: such probabilities give under 1e-5 expected ties here
-            probs = [[q if q >= MIN_TIE_PROBABILITY else 0.0 for q in row] for row in probs]
-            graph = nx.stochastic_block_model(sizes, probs, seed=_nx_seed(rng))
-            regions = {v: graph.nodes[v]["block"] for v in graph}
-            for v in graph:
-                del graph.nodes[v]["block"]
-            graph.graph.pop("partition", None)
-        else:
-            graph = sparse_block_model(sizes, probs, rng)
-            starts = np.cumsum([0] + sizes[:-1])
-            regions = {v: int(np.searchsorted(starts, v, side="right") - 1) for v in graph}
-    elif p.kind == "small_world":
-        graph = nx.watts_strogatz_graph(n, p.k_nearest, p.rewire_prob, seed=_nx_seed(rng))
-        regions = {v: v * p.n_regions // n for v in graph}  # contiguous arcs of the ring
-    elif p.kind == "scale_free":
-        graph = nx.barabasi_albert_graph(n, p.attach_edges, seed=_nx_seed(rng))
-        regions = community_regions(graph, rng)
-    else:  # validate() rejects other kinds; this guards direct calls
+    if p.kind not in FAMILIES:  # validate() rejects other kinds; this guards direct calls
         raise NetworkError(f"network.kind = {p.kind!r}: unknown network family")
+    graph, regions = FAMILIES[p.kind](p, rng)
     nx.set_node_attributes(graph, regions, "region")
     weights = rng.uniform(p.weight_min, p.weight_max, size=graph.number_of_edges())
     nx.set_edge_attributes(graph, dict(zip(graph.edges, weights.tolist())), "weight")
     graph.graph["kind"] = p.kind
     return validate_graph(graph)
+
+
+def regional_blocks(p: NetworkParams, rng: np.random.Generator
+                    ) -> tuple[nx.Graph, dict[Hashable, int]]:
+    """A stochastic block model of ``n_regions`` equal regions with the expected degrees
+    ``within_degree`` and ``between_degree``; regions are the blocks."""
+    n = p.n_parties
+    sizes = [len(block) for block in np.array_split(np.arange(n), p.n_regions)]
+    probs = [[_tie_probability(p, sizes, i, j) for j in range(len(sizes))]
+             for i in range(len(sizes))]
+    if n <= SPARSE_BLOCK_MODEL_FROM:
+        # networkx skips ahead by log(u)/log(1 - p), a division by zero once 1 - p
+        # rounds to 1: such probabilities give under 1e-5 expected ties here
+        probs = [[q if q >= MIN_TIE_PROBABILITY else 0.0 for q in row] for row in probs]
+        graph = nx.stochastic_block_model(sizes, probs, seed=_nx_seed(rng))
+        regions = {v: graph.nodes[v]["block"] for v in graph}
+        for v in graph:
+            del graph.nodes[v]["block"]
+        graph.graph.pop("partition", None)
+        return graph, regions
+    graph = sparse_block_model(sizes, probs, rng)
+    starts = np.cumsum([0] + sizes[:-1])
+    return graph, {v: int(np.searchsorted(starts, v, side="right") - 1) for v in graph}
+
+
+def small_world(p: NetworkParams, rng: np.random.Generator
+                ) -> tuple[nx.Graph, dict[Hashable, int]]:
+    """A Watts-Strogatz ring of ``k_nearest`` neighbours, rewired with ``rewire_prob``;
+    regions are contiguous arcs of the ring."""
+    n = p.n_parties
+    graph = nx.watts_strogatz_graph(n, p.k_nearest, p.rewire_prob, seed=_nx_seed(rng))
+    return graph, {v: v * p.n_regions // n for v in graph}
+
+
+def scale_free(p: NetworkParams, rng: np.random.Generator
+               ) -> tuple[nx.Graph, dict[Hashable, int]]:
+    """Barabási-Albert preferential attachment (``attach_edges`` ties per new party);
+    regions are seeded Louvain communities."""
+    graph = nx.barabasi_albert_graph(p.n_parties, p.attach_edges, seed=_nx_seed(rng))
+    return graph, community_regions(graph, rng)
+
+
+#: Generated network families: ``network.kind`` -> builder returning the graph and each
+#: party's region (weights are drawn by :func:`build_network`). With ``file``, these are
+#: the choices of ``network.kind`` (a test checks they agree).
+FAMILIES = {"regional_blocks": regional_blocks, "small_world": small_world,
+            "scale_free": scale_free}
 
 
 #: Above this many parties the block model is drawn by :func:`sparse_block_model` (time

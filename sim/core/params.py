@@ -55,6 +55,8 @@ MAX_HOSTILITY = 1e30   # thresholds, hostility values, the hostility cap (the an
 MAX_WEIGHT = 1e6       # a tie weight (generated or read from a file)
 MAX_USD = 1e12         # one cost item
 MAX_SEED = 2**63 - 1   # seeds are kept as 64-bit integers in the tables
+#: ``network.kind``: the generated families of ``sim.core.network.FAMILIES``, and files.
+NETWORK_KINDS = ("regional_blocks", "small_world", "scale_free", "file")
 PROTOTYPE = "DESIGN.md §3 prototype, calibrated (docs/model.md, Calibration)"
 
 
@@ -111,7 +113,7 @@ class NetworkParams:
         "regional_blocks",
         help="Graph family: a block model of regions (stochastic block model), a "
         "Watts-Strogatz small world, a Barabási-Albert scale-free graph, or a file.",
-        choices=("regional_blocks", "small_world", "scale_free", "file"),
+        choices=NETWORK_KINDS,
     )
     n_parties: int = param(60, help="Number of parties (nodes) of a generated network.",
                            unit="parties", ge=2, le=10_000_000, source=PROTOTYPE)
@@ -503,7 +505,9 @@ class CostParams:
         "(2004); see docs/model.md, Costs")
 
 
-INSTRUMENT_KINDS = ("statement", "fact_finding", "envoy")
+#: Instrument kinds a policy may name: the groups of :class:`InstrumentParams` (each
+#: with its class in ``sim.core.policies.INSTRUMENTS``; a test checks they agree).
+INSTRUMENT_KINDS = tuple(f.name for f in dataclasses.fields(InstrumentParams))
 TRIGGERS = ("warning", "violence")
 ACTORS = ("un", "regional", "un_lead", "regional_lead", "joint")
 
