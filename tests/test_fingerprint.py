@@ -1,16 +1,18 @@
-"""Exact fingerprints of seeded runs: a speed-up must not change a single number.
+"""Exact fingerprints of seeded runs: a change that should not move a number must not.
 
 Each case is a seeded run composed as the CLI composes it. Its fingerprint hashes the
-level history, the final hostility (float64 bytes), every event, every crisis and the
-international spending. Optimising the step (vectorising, caching, in-place buffers) must
+run's numbers only: the level history, the final hostility (float64 bytes), every event
+as (week, kind, party), every crisis's weeks and party, and the international spending —
+not the text of event details or how a table is printed. Refactoring or optimising must
 leave every fingerprint as it is; a deliberate change of the model's numbers must update
 ``tests/data/fingerprints.json`` in the same commit, and say why:
 
     .venv/bin/python -m tests.test_fingerprint --write
 
-The cases cover every policy, every network family, the scenario library's shocks,
-bodies and early warning switched off, UN regional offices, zero delays and lags, a
-2,000-party network and the linear block-model sampler (above 5,000 parties).
+The file also keeps each case's outcomes, so a mismatch says which outcomes moved. The
+cases cover every policy of ``configs/policy/``, every network family, the scenario
+library's shocks, bodies and early warning switched off, UN regional offices, zero delays
+and lags, a 2,000-party network and the linear block-model sampler (above 5,000 parties).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import numpy as np
 import pytest
 
 from sim.config import compose
+from sim.core import metrics
+from sim.core.events import EventKind
 from sim.core.model import ConflictModel
 from tests.conftest import ROOT
 
@@ -56,29 +60,64 @@ CASES: dict[str, list[str]] = {
 }
 
 
-def fingerprint(overrides: list[str]) -> str:
-    model = ConflictModel(compose(overrides)).run()
+def run(overrides: list[str]) -> ConflictModel:
+    return ConflictModel(compose(overrides)).run()
+
+
+def fingerprint(model: ConflictModel) -> str:
+    """A hash of the run's numbers (see the module docstring)."""
     digest = hashlib.sha256()
     digest.update(np.ascontiguousarray(model.level_history).tobytes())
     digest.update(np.ascontiguousarray(model.state.hostility, dtype=np.float64).tobytes())
-    digest.update(model.events.to_csv(index=False).encode())
-    digest.update(model.crises.to_csv(index=False).encode())
-    digest.update(repr(model.response.cost_usd).encode())
+    events = model.events
+    index = {pid: i for i, pid in enumerate(model.party_ids)}
+    kinds = {k.value: code for code, k in enumerate(EventKind)}
+    digest.update(events.week.to_numpy(np.float64).tobytes())
+    digest.update(np.array([kinds[k] for k in events.kind], np.int64).tobytes())
+    digest.update(np.array([index.get(p, -1) for p in events.party], np.int64).tobytes())
+    table = model.warning.table
+    for column in ("party", "warning_week", "alarm_week", "first_action_week",
+                   "closed_week", "actions"):
+        digest.update(np.ascontiguousarray(table.column(column)).tobytes())
+    digest.update(np.float64(model.response.cost_usd).tobytes())
     return digest.hexdigest()[:20]
+
+
+def moved(stored: dict, now: dict) -> list[str]:
+    """The outcomes that differ, as ``key: stored → now``."""
+    same = lambda a, b: a == b or (a != a and b != b)  # noqa: E731  (nan equals nan here)
+    return [f"{k}: {stored.get(k)} → {now[k]}" for k in now if not same(stored.get(k), now[k])]
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_seeded_run_is_unchanged(name):
     expected = json.loads(FILE.read_text())
     assert name in expected, f"no stored fingerprint for {name}: run --write"
-    assert fingerprint(CASES[name]) == expected[name], (
-        f"{name}: the run's numbers changed. If that is deliberate, regenerate with "
-        "`python -m tests.test_fingerprint --write` and say why in the commit.")
+    model = run(CASES[name])
+    if fingerprint(model) != expected[name]["hash"]:
+        changes = moved(expected[name]["outcomes"], _jsonable(metrics.outcomes(model)))
+        pytest.fail(f"{name}: the run's numbers changed; outcomes that moved: "
+                    f"{'; '.join(changes) or 'none (levels, events or costs did)'}. If that "
+                    "is deliberate, regenerate with `python -m tests.test_fingerprint "
+                    "--write` and say why in the commit.")
+
+
+def _jsonable(outcomes: dict) -> dict:
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in outcomes.items()}
+
+
+def test_a_moved_outcome_is_named():
+    """The failure message names what moved (so it says why, not only that)."""
+    assert moved({"a": 1, "b": None}, {"a": 2, "b": None}) == ["a: 1 → 2"]
 
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["--write"]:
         sys.exit("usage: python -m tests.test_fingerprint --write")
-    prints = {name: fingerprint(overrides) for name, overrides in CASES.items()}
+    prints = {}
+    for name, overrides in CASES.items():
+        model = run(overrides)
+        prints[name] = {"hash": fingerprint(model),
+                        "outcomes": _jsonable(metrics.outcomes(model))}
     FILE.write_text(json.dumps(prints, indent=1) + "\n")
     print(f"wrote {len(prints)} fingerprints to {FILE}")

@@ -3,6 +3,8 @@ nothing else. Randomness is off unless a test says otherwise."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -26,112 +28,188 @@ def spec(**kw) -> InstrumentSpec:
     return InstrumentSpec(**{"delay_days": 0.0, **kw})
 
 
-def test_instrument_classes_have_name_method_and_sources():
-    for name, cls in INSTRUMENTS.items():
-        assert cls.name == name and callable(cls.act)
+def test_every_registered_instrument_has_a_contract_test_class():
+    tested = {cls.kind for cls in InstrumentContract.__subclasses__()}
+    assert tested == set(INSTRUMENTS)
+
+
+WORLD_STREAMS = ("network", "initial_state", "dynamics", "perception", "shocks",
+                 "observation")
+
+
+class InstrumentContract:
+    """What every instrument must do, checked on a few seeded worlds; each instrument's
+    test class inherits these checks and adds its own (as Axelrod's strategies do)."""
+
+    kind: str
+    #: The policy's instrument, with what makes it act often enough to be checked.
+    spec: dict = {}
+    #: Parameters that make the checks see the instrument at work.
+    world: dict = {}
+    seeds = (1, 2, 3)
+
+    def run(self, seed: int, instruments=None) -> ConflictModel:
+        p = make_params(seed=seed, horizon_weeks=104, **self.world)
+        p.policy.instruments = ([spec(kind=self.kind, **self.spec)] if instruments is None
+                                else instruments)
+        return ConflictModel(p)
+
+    def test_is_registered_with_its_parameters_and_sources(self):
+        cls = INSTRUMENTS[self.kind]
+        assert cls.name == self.kind
+        assert dataclasses.is_dataclass(getattr(Params().instruments, cls.params_group))
         assert "Sources:" in cls.__doc__ and "¶" in cls.__doc__
+
+    @pytest.mark.parametrize("seed", seeds)
+    def test_draws_only_from_its_own_stream(self, seed):
+        """The world's streams end in the same state with and without it: common random
+        numbers (only ``interventions`` may differ)."""
+        acting, quiet = self.run(seed).run(), self.run(seed, instruments=[]).run()
+        assert acting.event_log.counts["action"] > 0
+        for name in WORLD_STREAMS:
+            assert (acting.streams[name].bit_generator.state
+                    == quiet.streams[name].bit_generator.state), name
+
+    @pytest.mark.parametrize("seed", seeds)
+    def test_never_acts_on_a_closed_crisis(self, seed):
+        model = self.run(seed).run()
+        crises = model.crises
+        acts = model.events[model.events.kind.isin(
+            ["action", "consent_refused", "deployment", "agreement", "mediation_failed"])]
+        assert len(acts) > 0
+        for week, party in zip(acts.week, acts.party):
+            open_ = crises[(crises.party == party) & (crises.warning_week <= week)
+                           & ~(crises.closed_week <= week)]
+            assert len(open_) == 1, (week, party)
+
+    @pytest.mark.parametrize("seed", seeds)
+    def test_spends_and_costs_are_never_negative(self, seed):
+        model = self.run(seed)
+        spent = 0.0
+        for _ in range(model.n_steps):
+            model.step()
+            assert model.response.cost_usd >= spent
+            assert (model.state.cost >= 0).all()
+            spent = model.response.cost_usd
+        assert spent > 0
+
+    @pytest.mark.parametrize("seed", seeds)
+    def test_logs_every_decision_it_carries_out(self, seed):
+        """Every decision recorded on a crisis is an event: an action, or a refusal."""
+        model = self.run(seed).run()
+        counts = model.event_log.counts
+        assert model.crises.actions.sum() == counts["action"] + counts["consent_refused"] > 0
 
 
 # ------------------------------------------------------------------ statement
-def test_statement_effect_decays_at_its_half_life(tmp_path):
-    p = micro_params(tmp_path, HOT, [("a", "b", 1)], horizon_weeks=30, **LINEAR, **{
-        "regional.enabled": False, "policy.instruments": [spec(kind="statement")]})
-    model = ConflictModel(p)
-    model.step()                                  # week 1: warning and statement
-    st = p.instruments.statement
-    force = st.force * 1.0 * 1.0                  # intensity 1, unity 1, one issuer
-    attention = model.response.instrument("statement").attention
-    assert attention.tolist() == pytest.approx([force, force])
-    assert model.state.cost.tolist() == pytest.approx([force, force])
-    for _ in range(int(st.half_life_weeks)):
-        model.step()
-    assert model.response.instrument("statement").attention == pytest.approx(np.full(2, force / 2))
-    for _ in range(int(st.half_life_weeks)):
-        model.step()
-    assert model.response.instrument("statement").attention == pytest.approx(np.full(2, force / 4))
+class TestEarlyStatement(InstrumentContract):
+    kind = "statement"
+    spec = {"repeat_every_weeks": 4.0}
+
+    def test_statement_effect_decays_at_its_half_life(self, tmp_path):
+        p = micro_params(tmp_path, HOT, [("a", "b", 1)], horizon_weeks=30, **LINEAR, **{
+            "regional.enabled": False, "policy.instruments": [spec(kind="statement")]})
+        model = ConflictModel(p)
+        model.step()                                  # week 1: warning and statement
+        st = p.instruments.statement
+        force = st.force * 1.0 * 1.0                  # intensity 1, unity 1, one issuer
+        attention = model.response.instrument("statement").attention
+        assert attention.tolist() == pytest.approx([force, force])
+        assert model.state.cost.tolist() == pytest.approx([force, force])
+        for _ in range(int(st.half_life_weeks)):
+            model.step()
+        attention = model.response.instrument("statement").attention
+        assert attention == pytest.approx(np.full(2, force / 2))
+        for _ in range(int(st.half_life_weeks)):
+            model.step()
+        attention = model.response.instrument("statement").attention
+        assert attention == pytest.approx(np.full(2, force / 4))
 
 
-def test_statement_lowers_hostility_and_only_where_it_is_issued(tmp_path):
-    nodes = dict(HOT, c={"region": "s", "grievance": 0.1, "hostility": 0.5,
-                         "restraint": 0.4})
-    base = dict(LINEAR, **{"regional.enabled": False, "un.warning_threshold": 1.2,
-                           "horizon_weeks": 10})
-    none = ConflictModel(micro_params(tmp_path, nodes, [("a", "b", 1)], **base)).run()
-    said = ConflictModel(micro_params(tmp_path, nodes, [("a", "b", 1)], **base, **{
-        "policy.instruments": [spec(kind="statement")]})).run()
-    h0, h1 = none.hostility_history, said.hostility_history
-    assert np.all(h1[2:, :2] < h0[2:, :2])         # a and b calm down
-    assert np.array_equal(h1[:, 2], h0[:, 2])      # c, never warned, is untouched
+    def test_statement_lowers_hostility_and_only_where_it_is_issued(self, tmp_path):
+        nodes = dict(HOT, c={"region": "s", "grievance": 0.1, "hostility": 0.5,
+                             "restraint": 0.4})
+        base = dict(LINEAR, **{"regional.enabled": False, "un.warning_threshold": 1.2,
+                               "horizon_weeks": 10})
+        none = ConflictModel(micro_params(tmp_path, nodes, [("a", "b", 1)], **base)).run()
+        said = ConflictModel(micro_params(tmp_path, nodes, [("a", "b", 1)], **base, **{
+            "policy.instruments": [spec(kind="statement")]})).run()
+        h0, h1 = none.hostility_history, said.hostility_history
+        assert np.all(h1[2:, :2] < h0[2:, :2])         # a and b calm down
+        assert np.array_equal(h1[:, 2], h0[:, 2])      # c, never warned, is untouched
 
 
-def test_statement_force_scales_with_unity_issuers_and_repeats(tmp_path):
-    def force_after(weeks, **dotted):
-        p = micro_params(tmp_path, HOT, [("a", "b", 1)], horizon_weeks=30,
-                         **{**LINEAR, **dotted})
-        m = ConflictModel(p)
-        for _ in range(weeks):
-            m.step()
-        forces = [float(d.split("=")[1]) for d in
-                  m.events.query("kind == 'action'").detail if d.startswith("statement")]
-        return forces
+    def test_statement_force_scales_with_unity_issuers_and_repeats(self, tmp_path):
+        def force_after(weeks, **dotted):
+            p = micro_params(tmp_path, HOT, [("a", "b", 1)], horizon_weeks=30,
+                             **{**LINEAR, **dotted})
+            m = ConflictModel(p)
+            for _ in range(weeks):
+                m.step()
+            forces = [float(d.split("=")[1]) for d in
+                      m.events.query("kind == 'action'").detail if d.startswith("statement")]
+            return forces
 
-    single = force_after(1, **{"policy.instruments": [spec(kind="statement")],
-                               "un.unity": 0.5})
-    assert single[:1] == pytest.approx([0.08 * 0.5])
-    joint = force_after(1, **{"policy.instruments": [spec(kind="statement", actor="joint")],
-                              "un.unity": 0.5, "regional.unity": 0.5,
-                              "policy.shared_mechanism": True})
-    assert joint[0] == pytest.approx(0.08 * 0.5 * 1.5)   # two issuers: +50%
-    repeated = force_after(9, **{"policy.instruments": [spec(
-        kind="statement", repeat_every_weeks=4, duration_weeks=12)]})
-    # one statement per party at weeks 1, 5, 9, each half as strong without follow-up
-    assert repeated == pytest.approx([0.08, 0.08, 0.04, 0.04, 0.02, 0.02])
+        single = force_after(1, **{"policy.instruments": [spec(kind="statement")],
+                                   "un.unity": 0.5})
+        assert single[:1] == pytest.approx([0.08 * 0.5])
+        joint = force_after(1, **{"policy.instruments": [spec(kind="statement", actor="joint")],
+                                  "un.unity": 0.5, "regional.unity": 0.5,
+                                  "policy.shared_mechanism": True})
+        assert joint[0] == pytest.approx(0.08 * 0.5 * 1.5)   # two issuers: +50%
+        repeated = force_after(9, **{"policy.instruments": [spec(
+            kind="statement", repeat_every_weeks=4, duration_weeks=12)]})
+        # one statement per party at weeks 1, 5, 9, each half as strong without follow-up
+        assert repeated == pytest.approx([0.08, 0.08, 0.04, 0.04, 0.02, 0.02])
 
 
 # ------------------------------------------------------------------ fact-finding
-def test_refused_fact_finding_changes_nothing():
-    """With consent impossible the world is bit-for-bit the world without a policy,
-    noise, shocks and all (the refusal draws only from the interventions stream)."""
-    refused = Params(seed=3)
-    refused.policy.instruments = [spec(kind="fact_finding")]
-    refused.instruments.fact_finding.consent_probability = 0.0
-    a = ConflictModel(refused).run()
-    b = ConflictModel(Params(seed=3)).run()
-    assert np.array_equal(a.hostility_history, b.hostility_history)
-    answered = a.crises.first_action_week.notna().sum()
-    assert (a.events.kind == "consent_refused").sum() == answered > 0
-    assert not (a.events.kind == "deployment").any()
+class TestFactFinding(InstrumentContract):
+    kind = "fact_finding"
+
+    def test_refused_fact_finding_changes_nothing(self):
+        """With consent impossible the world is bit-for-bit the world without a policy,
+        noise, shocks and all (the refusal draws only from the interventions stream)."""
+        refused = Params(seed=3)
+        refused.policy.instruments = [spec(kind="fact_finding")]
+        refused.instruments.fact_finding.consent_probability = 0.0
+        a = ConflictModel(refused).run()
+        b = ConflictModel(Params(seed=3)).run()
+        assert np.array_equal(a.hostility_history, b.hostility_history)
+        answered = a.crises.first_action_week.notna().sum()
+        assert (a.events.kind == "consent_refused").sum() == answered > 0
+        assert not (a.events.kind == "deployment").any()
 
 
-def test_fact_finding_deploys_after_consent_and_acts_while_deployed(tmp_path):
-    nodes = dict(HOT, c={"region": "r", "grievance": 0.0, "hostility": 0.0,
-                         "restraint": 0.4},
-                 d={"region": "r", "grievance": 0.0, "hostility": 0.0, "restraint": 0.4})
-    p = micro_params(tmp_path, nodes, [("a", "b", 1), ("c", "d", 1)], horizon_weeks=40,
-                     **LINEAR, **{"regional.enabled": False, "dynamics.misperception": 1.0,
-                                  "instruments.fact_finding.consent_probability": 1.0,
-                                  "instruments.fact_finding.deploy_days": 14.0,
-                                  "policy.instruments": [spec(kind="fact_finding",
-                                                              duration_weeks=10)]})
-    model = ConflictModel(p)
-    ff = p.instruments.fact_finding
-    model.step()                                   # week 1: warning, consent
-    model.step()                                   # week 2: not yet deployed
-    assert model.state.misperception.tolist() == [1, 1, 1, 1]
-    model.step()                                   # week 3: deployed (14 days later)
-    assert (model.events.kind == "deployment").sum() == 2
-    assert model.state.misperception.tolist() == pytest.approx(
-        [ff.misperception_factor] * 2 + [1, 1])
-    assert model.warning.noise_factor.tolist() == pytest.approx(
-        [ff.observation_factor] * 2 + [1, 1])
-    level = model.state.level
-    expected_cost = [ff.accountability if level[i] >= 2 else 0.0 for i in (0, 1)]
-    assert model.state.cost[:2].tolist() == pytest.approx(expected_cost)
-    for _ in range(10):                             # deployed weeks 3..12, gone at 13
-        model.step()
-    assert model.state.misperception.tolist() == [1, 1, 1, 1]
-    cost = metrics.outcomes(model)["intervention_cost_usd"]
-    assert cost == pytest.approx(2 * 10 * ff.cost_usd_per_week)
+    def test_fact_finding_deploys_after_consent_and_acts_while_deployed(self, tmp_path):
+        nodes = dict(HOT, c={"region": "r", "grievance": 0.0, "hostility": 0.0,
+                             "restraint": 0.4},
+                     d={"region": "r", "grievance": 0.0, "hostility": 0.0, "restraint": 0.4})
+        p = micro_params(tmp_path, nodes, [("a", "b", 1), ("c", "d", 1)], horizon_weeks=40,
+                         **LINEAR, **{"regional.enabled": False, "dynamics.misperception": 1.0,
+                                      "instruments.fact_finding.consent_probability": 1.0,
+                                      "instruments.fact_finding.deploy_days": 14.0,
+                                      "policy.instruments": [spec(kind="fact_finding",
+                                                                  duration_weeks=10)]})
+        model = ConflictModel(p)
+        ff = p.instruments.fact_finding
+        model.step()                                   # week 1: warning, consent
+        model.step()                                   # week 2: not yet deployed
+        assert model.state.misperception.tolist() == [1, 1, 1, 1]
+        model.step()                                   # week 3: deployed (14 days later)
+        assert (model.events.kind == "deployment").sum() == 2
+        assert model.state.misperception.tolist() == pytest.approx(
+            [ff.misperception_factor] * 2 + [1, 1])
+        assert model.warning.noise_factor.tolist() == pytest.approx(
+            [ff.observation_factor] * 2 + [1, 1])
+        level = model.state.level
+        expected_cost = [ff.accountability if level[i] >= 2 else 0.0 for i in (0, 1)]
+        assert model.state.cost[:2].tolist() == pytest.approx(expected_cost)
+        for _ in range(10):                             # deployed weeks 3..12, gone at 13
+            model.step()
+        assert model.state.misperception.tolist() == [1, 1, 1, 1]
+        cost = metrics.outcomes(model)["intervention_cost_usd"]
+        assert cost == pytest.approx(2 * 10 * ff.cost_usd_per_week)
 
 
 # ------------------------------------------------------------------ envoys
@@ -140,74 +218,77 @@ def envoy_params(**dotted) -> Params:
                           **dotted})
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2, 3])
-def test_envoy_with_zero_credibility_never_brokers_an_agreement(seed):
-    model = ConflictModel(envoy_params(seed=seed, **{
-        "instruments.envoy.initial_credibility": 0.0})).run()
-    out = metrics.outcomes(model)
-    assert out["agreements"] == 0 and out["deployments"] > 0
-    assert all(m.credibility == 0 for m in model.mediators)
+class TestEnvoyDeployment(InstrumentContract):
+    kind = "envoy"
+
+    @pytest.mark.parametrize("seed", [0, 1, 2, 3])
+    def test_envoy_with_zero_credibility_never_brokers_an_agreement(self, seed):
+        model = ConflictModel(envoy_params(seed=seed, **{
+            "instruments.envoy.initial_credibility": 0.0})).run()
+        out = metrics.outcomes(model)
+        assert out["agreements"] == 0 and out["deployments"] > 0
+        assert all(m.credibility == 0 for m in model.mediators)
 
 
-def test_mediator_pool_is_never_exceeded():
-    p = envoy_params(seed=2, **{"un.mediators": 1, "regional.mediators": 0,
-                                "instruments.envoy.base_rate": 0.0})
-    model = ConflictModel(p)
-    busy_max = 0
-    waited = False
-    for _ in range(model.n_steps):
-        model.step()
-        busy = sum(m.status is not MediatorStatus.IDLE for m in model.mediators)
-        assert busy <= 1
-        busy_max = max(busy_max, busy)
-        waited |= len(model.un.queue) > 0
-    assert busy_max == 1 and waited
+    def test_mediator_pool_is_never_exceeded(self):
+        p = envoy_params(seed=2, **{"un.mediators": 1, "regional.mediators": 0,
+                                    "instruments.envoy.base_rate": 0.0})
+        model = ConflictModel(p)
+        busy_max = 0
+        waited = False
+        for _ in range(model.n_steps):
+            model.step()
+            busy = sum(m.status is not MediatorStatus.IDLE for m in model.mediators)
+            assert busy <= 1
+            busy_max = max(busy_max, busy)
+            waited |= len(model.un.queue) > 0
+        assert busy_max == 1 and waited
 
 
-def test_agreement_cuts_hostility_and_grievance_and_leaves_an_eroding_dividend(tmp_path):
-    nodes = {"a": {"region": "r", "grievance": 0.3, "hostility": 1.5, "restraint": 0.4},
-             "b": {"region": "r", "grievance": 0.0, "hostility": 1.05, "restraint": 0.4},
-             "c": {"region": "r", "grievance": 0.1, "hostility": 1.05, "restraint": 0.4}}
-    env = {"instruments.envoy.base_rate": 1.0, "instruments.envoy.initial_credibility": 1.0,
-           "instruments.envoy.standby_deploy_days": 0.0, "dynamics.will_to_settle_mean": 1.0}
-    p = micro_params(tmp_path, nodes, [("a", "b", 1), ("b", "c", 1)], horizon_weeks=40,
-                     **LINEAR, **env, **{"regional.enabled": False,
-                                         "policy.instruments": [spec(kind="envoy")]})
-    model = ConflictModel(p)
-    ep = p.instruments.envoy
-    h_before = model.state.hostility.copy()
-    model.step()  # week 1: a warned; envoy sent, arrives (0 days), engaged with p = 1
-    assert (model.events.kind == "agreement").sum() == 1
-    # a and its neighbour b (in crisis) are parties to it; c is not a's neighbour
-    assert model.response.instrument("envoy").agreed.tolist() == [True, True, False]
-    dividend = model.response.instrument("envoy").dividend
-    assert dividend.tolist() == pytest.approx([ep.dividend] * 2 + [0])
-    assert model.state.grievance.tolist() == pytest.approx(
-        [0.3 * (1 - ep.grievance_cut), 0.0, 0.1])
-    # hostility was cut before the week's dynamics moved it: compare with no policy
-    none = ConflictModel(micro_params(tmp_path, nodes, [("a", "b", 1), ("b", "c", 1)],
-                                      horizon_weeks=40, **LINEAR, **env,
-                                      **{"regional.enabled": False}))
-    none.step()
-    assert np.all(model.state.hostility[:2] < none.state.hostility[:2] - 0.3)
-    assert h_before[0] == 1.5
-    d0 = model.response.instrument("envoy").dividend[0]
-    for _ in range(int(ep.erosion_half_life_weeks)):
-        model.step()
-    assert (model.events.kind == "agreement").sum() == 1
-    assert model.response.instrument("envoy").dividend[0] == pytest.approx(d0 / 2)
+    def test_agreement_cuts_hostility_and_grievance_and_leaves_an_eroding_dividend(self, tmp_path):
+        nodes = {"a": {"region": "r", "grievance": 0.3, "hostility": 1.5, "restraint": 0.4},
+                 "b": {"region": "r", "grievance": 0.0, "hostility": 1.05, "restraint": 0.4},
+                 "c": {"region": "r", "grievance": 0.1, "hostility": 1.05, "restraint": 0.4}}
+        env = {"instruments.envoy.base_rate": 1.0, "instruments.envoy.initial_credibility": 1.0,
+               "instruments.envoy.standby_deploy_days": 0.0, "dynamics.will_to_settle_mean": 1.0}
+        p = micro_params(tmp_path, nodes, [("a", "b", 1), ("b", "c", 1)], horizon_weeks=40,
+                         **LINEAR, **env, **{"regional.enabled": False,
+                                             "policy.instruments": [spec(kind="envoy")]})
+        model = ConflictModel(p)
+        ep = p.instruments.envoy
+        h_before = model.state.hostility.copy()
+        model.step()  # week 1: a warned; envoy sent, arrives (0 days), engaged with p = 1
+        assert (model.events.kind == "agreement").sum() == 1
+        # a and its neighbour b (in crisis) are parties to it; c is not a's neighbour
+        assert model.response.instrument("envoy").agreed.tolist() == [True, True, False]
+        dividend = model.response.instrument("envoy").dividend
+        assert dividend.tolist() == pytest.approx([ep.dividend] * 2 + [0])
+        assert model.state.grievance.tolist() == pytest.approx(
+            [0.3 * (1 - ep.grievance_cut), 0.0, 0.1])
+        # hostility was cut before the week's dynamics moved it: compare with no policy
+        none = ConflictModel(micro_params(tmp_path, nodes, [("a", "b", 1), ("b", "c", 1)],
+                                          horizon_weeks=40, **LINEAR, **env,
+                                          **{"regional.enabled": False}))
+        none.step()
+        assert np.all(model.state.hostility[:2] < none.state.hostility[:2] - 0.3)
+        assert h_before[0] == 1.5
+        d0 = model.response.instrument("envoy").dividend[0]
+        for _ in range(int(ep.erosion_half_life_weeks)):
+            model.step()
+        assert (model.events.kind == "agreement").sum() == 1
+        assert model.response.instrument("envoy").dividend[0] == pytest.approx(d0 / 2)
 
 
-def test_credibility_is_hard_to_win_and_easy_to_lose():
-    ep = Params().instruments.envoy
-    assert ep.credibility_loss > ep.credibility_gain
-    model = ConflictModel(envoy_params(seed=4, **{"instruments.envoy.base_rate": 0.0})).run()
-    failures = (model.events.kind == "mediation_failed").sum()
-    assert failures > 0
-    lost = sum(ep.initial_credibility - m.credibility for m in model.mediators)
-    assert lost == pytest.approx(min(failures * ep.credibility_loss,
-                                     len(model.mediators) * ep.initial_credibility),
-                                 abs=ep.credibility_loss * len(model.mediators))
+    def test_credibility_is_hard_to_win_and_easy_to_lose(self):
+        ep = Params().instruments.envoy
+        assert ep.credibility_loss > ep.credibility_gain
+        model = ConflictModel(envoy_params(seed=4, **{"instruments.envoy.base_rate": 0.0})).run()
+        failures = (model.events.kind == "mediation_failed").sum()
+        assert failures > 0
+        lost = sum(ep.initial_credibility - m.credibility for m in model.mediators)
+        assert lost == pytest.approx(min(failures * ep.credibility_loss,
+                                         len(model.mediators) * ep.initial_credibility),
+                                     abs=ep.credibility_loss * len(model.mediators))
 
 
 # ------------------------------------------------------------------ timing

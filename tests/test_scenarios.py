@@ -141,8 +141,12 @@ def test_scenario_composes_and_runs(name, policy):
         for part in dotted.split("."):
             node = getattr(node, part)
         assert node == value, dotted
-    out = sim.core.metrics.outcomes(sim.ConflictModel(params).run())
-    assert out["violence_party_weeks"] >= 0 and out["peak_level"] in range(5)
+    model = sim.ConflictModel(params).run()
+    out = sim.core.metrics.outcomes(model)
+    assert model.steps == model.n_steps == 156 and not model.running
+    assert tuple(out) == sim.core.metrics.OUTCOME_KEYS
+    assert out["peak_level"] in range(5)
+    assert out["violence_party_weeks"] == (model.level_history[1:] >= 3).sum()
 
 
 def test_no_real_country_is_named():
