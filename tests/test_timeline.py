@@ -138,3 +138,15 @@ def test_painters_draw_every_week_without_relayout(model):
     slow.update(now=40.0)
     diff = np.abs(np.asarray(slow.image(), dtype=int) - np.asarray(tl.image(), dtype=int))
     assert (diff.sum(axis=2) > 30).mean() < 0.005
+
+
+def test_figures_are_the_same_bytes_each_time(tmp_path):
+    """SVGs carry no date and no random ids: the same run gives the same files."""
+    from sim import ConflictModel
+    from sim.views.timeline import figure_bytes, timeline_figure
+    from tests.conftest import make_params
+
+    model = ConflictModel(make_params(seed=4, horizon_weeks=30)).run()
+    first = figure_bytes(timeline_figure(model), "svg")
+    again = figure_bytes(timeline_figure(model), "svg")
+    assert first == again and b"<dc:date>" not in first

@@ -57,6 +57,17 @@ def _plt():
     return plt
 
 
+def savefig(fig, target, fmt: str, **kwargs) -> None:
+    """``fig.savefig`` whose files are the same bytes for the same figure: SVGs without
+    their date and with clip-path ids from a fixed salt (matplotlib's are random)."""
+    import matplotlib as mpl
+
+    if fmt == "svg":
+        kwargs.setdefault("metadata", {"Date": None})
+    with mpl.rc_context({"svg.hashsalt": "prevsim"}):
+        fig.savefig(target, format=fmt, **kwargs)
+
+
 def _save(fig, folder: Path, name: str) -> list[str]:
     """Write ``fig`` as PNG and SVG, cropped to its content (as ``bbox_inches="tight"``).
 
@@ -71,8 +82,7 @@ def _save(fig, folder: Path, name: str) -> list[str]:
     names = []
     for ext in ("png", "svg"):
         path = folder / f"{name}.{ext}"
-        write_atomic(path, lambda p, ext=ext: fig.savefig(p, format=ext, dpi=120,
-                                                          bbox_inches=bbox))
+        write_atomic(path, lambda p, ext=ext: savefig(fig, p, ext, dpi=120, bbox_inches=bbox))
         names.append(path.name)
     _plt().close(fig)
     return names

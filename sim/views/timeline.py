@@ -561,8 +561,11 @@ def _delay_text(params) -> str:
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", **kwargs) -> bytes:
+    """The figure's file as bytes (the same bytes for the same figure, SVG included)."""
+    from sim.study.report import savefig
+
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, **kwargs)
+    savefig(fig, buf, fmt, **kwargs)
     return buf.getvalue()
 
 
