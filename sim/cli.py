@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -88,10 +89,13 @@ def run_single(cfg: DictConfig) -> Path:
     app = sim_config.to_app_config(cfg)
     params = sim_config.to_params(app)
     started = now_iso()
-    folder = Path(app.run_dir) if app.run_dir else default_run_dir(params, started)
+    folder = (Path(os.path.normpath(app.run_dir)) if app.run_dir
+              else default_run_dir(params, started))
+    check_written_size(params)
     model = ConflictModel(params)
     with writing_under(folder.parent if app.run_dir else RESULTS), \
             atomic_dir_for(folder) as tmp:
+        clean_stale_temps(folder.parent)  # left by runs that were killed
         model.run()
         write_records(model, tmp, started)
     title = (f"PrevSim — scenario {params.scenario.name}, policy {params.policy.name}, "
@@ -106,6 +110,22 @@ def run_single(cfg: DictConfig) -> Path:
             for path in plot_run(model, folder):
                 print(f"figure: {path}")
     return folder
+
+
+def check_written_size(params) -> None:
+    """A single run also holds the tables it writes (every party every week, events):
+    its memory estimate with them must fit ``record.memory_limit_gb``."""
+    from sim.core.model import check_world
+    from sim.core.params import expected_ties, memory_problems
+
+    net = params.network
+    if net.kind == "file":
+        check_world(params, written=True)
+        return
+    problems = memory_problems(params, net.n_parties, expected_ties(net), net.n_regions,
+                               written=True)
+    if problems:
+        raise ParameterError(problems)
 
 
 def atomic_dir_for(folder: Path):
@@ -146,7 +166,7 @@ def run_sweep_job(cfg: DictConfig) -> float:
     from sim.study import sweep
 
     hc = HydraConfig.get()
-    overrides = list(hc.overrides.task)
+    overrides = list(OmegaConf.to_container(hc.overrides.task, resolve=False))
     sweep_dir = Path(hc.sweep.dir)
     resolved = OmegaConf.to_container(cfg, resolve=True)
     key = sweep.job_key(resolved)
@@ -234,30 +254,58 @@ def job_overrides(params: dict[str, str], arguments: list[str], config_loader: A
 
 def sweep_job_overrides(cfg: DictConfig) -> list[list[str]]:
     """The override lists of every job of a basic-sweeper multirun (as Hydra splits them)."""
-    return job_overrides(dict(cfg.hydra.sweeper.get("params") or {}),
-                         list(cfg.hydra.overrides.task))
+    return job_overrides(dict(cfg.hydra.sweeper.get("params") or {}), task_overrides(cfg))
+
+
+def task_overrides(cfg: DictConfig) -> list[str]:
+    """The command line's overrides as typed (``${…}`` left for each job to resolve)."""
+    return list(OmegaConf.to_container(cfg.hydra.overrides.task, resolve=False))
 
 
 def validate_jobs(jobs: list[list[str]], compose: Any, sweep_dir: Any
                   ) -> list[tuple[list[str], str]]:
-    """Compose and validate every job; on any problem exit 2 naming each, having written
-    nothing. Returns each job's overrides and key (its folder under ``jobs/``).
+    """Compose and validate every job, and what can be known of its world (a network
+    file: ``sim.core.model.check_world``); on any problem exit 2 naming each, having
+    written nothing. A sweep must have jobs, each a different configuration, all writing
+    to one folder (``study.name`` and ``study.sweep_name`` are not swept). Returns each
+    job's overrides and key (its folder under ``jobs/``).
 
     ``compose(overrides)`` returns a job's composed configuration (without ``hydra``).
     """
+    from sim.core.model import check_world
     from sim.study.sweep import job_key
 
+    if not jobs:
+        fail("the sweep has no jobs (a swept list or range is empty); nothing was run or "
+             "written", EXIT_BAD_INPUT)
     problems: dict[str, list[str]] = {}  # message -> the jobs that have it
-    keyed = []
+    keyed, folders, checked = [], {}, set()
     for overrides in jobs:
         try:
             cfg = compose(overrides)
-            sim_config.to_params(cfg)
+            params = sim_config.to_params(cfg)
+            world = repr(params.network), params.n_steps, tuple(params.un.regional_offices)
+            if world not in checked:  # jobs usually share their network file
+                check_world(params)
+                checked.add(world)
+            study = OmegaConf.to_container(cfg.study, resolve=False)
+            folders.setdefault((study["name"], study["sweep_name"]), " ".join(overrides))
             keyed.append((list(overrides), job_key(OmegaConf.to_container(cfg, resolve=True))))
-        except Exception as exc:  # composition and validation errors alike
+        except Exception as exc:  # composition, validation and network errors alike
             problems.setdefault(str(exc), []).append(" ".join(overrides))
+    if len(folders) > 1:
+        problems.setdefault("study.name and study.sweep_name name the sweep's one folder; "
+                            "they cannot be swept (run one sweep per folder)",
+                            []).extend(folders.values())
+    seen: dict[str, str] = {}
+    for overrides, key in keyed:
+        if key in seen:
+            problems.setdefault(f"the same configuration as job {seen[key]} (key {key}); "
+                                "a sweep runs each configuration once", []).append(
+                " ".join(overrides))
+        seen.setdefault(key, " ".join(overrides))
     if problems:
-        n_bad = sum(len(js) for js in problems.values())
+        n_bad = len({j for js in problems.values() for j in js})
         fail(f"{n_bad} of {len(jobs)} sweep jobs are invalid; nothing was run or written:\n"
              + "\n".join(f"  job {js[0]}" + (f" (and {len(js) - 1} more with the same "
                                                "problem)" if len(js) > 1 else "")
@@ -281,15 +329,32 @@ def search_space_jobs(cfg: DictConfig) -> list[list[str]]:
     parsed = OverridesParser.create(loader).parse_overrides(
         [f"{k}={v}" for k, v in params.items()])
     values: dict[str, list[str]] = {}
+    problems = []
     for o in parsed:
         v = o.value()
         if isinstance(v, IntervalSweep):
+            if not v.start < v.end:
+                problems.append(f"{o.key_or_group}: interval({v.start:g}, {v.end:g}) must have "
+                                "low < high")
+            if "log" in (v.tags or set()) and not v.start > 0:
+                problems.append(f"{o.key_or_group}: a log interval must start above 0, not "
+                                f"at {v.start:g}")
             values[o.key_or_group] = [repr(v.start), repr(v.end)]
         elif o.is_sweep_override():
             values[o.key_or_group] = list(o.sweep_string_iterator())
         else:
             values[o.key_or_group] = [o.get_value_element_as_str()]
-    task = list(cfg.hydra.overrides.task)
+    n_trials = cfg.hydra.sweeper.get("n_trials")
+    if n_trials is not None and not n_trials >= 1:
+        problems.append(f"hydra.sweeper.n_trials = {n_trials}: at least 1")
+    direction = cfg.hydra.sweeper.get("direction")
+    if direction is not None and str(direction) != "minimize":
+        problems.append(f"hydra.sweeper.direction = {direction}: minimize (PrevSim's "
+                        "searches minimise study.objective)")
+    if problems:
+        fail("the search cannot run; nothing was run or written:\n  " + "\n  ".join(problems),
+             EXIT_BAD_INPUT)
+    task = task_overrides(cfg)
     first = {k: vs[0] for k, vs in values.items()}
     jobs: dict[tuple[str, ...], None] = {}  # ordered, without repeats
     for key, vs in values.items():
@@ -308,9 +373,10 @@ def begin_sweep(config: DictConfig, jobs: list[tuple[list[str], str]] | None) ->
 
     sweep_dir = Path(config.hydra.sweep.dir)
     chosen = any(o.split("=", 1)[0].lstrip("+~") == "hydra.sweep.dir"
-                 for o in config.hydra.overrides.hydra)
+                 for o in OmegaConf.to_container(config.hydra.overrides.hydra, resolve=False))
     try:
         check_inside(sweep_dir, sweep_dir if chosen else RESULTS)
+        _check_hydra_files(config, sweep_dir)
         lock = FolderLock(sweep_dir)
         with writing_under(sweep_dir):
             lock.acquire(wait=bool(config.study.get("wait_for_lock", False)),
@@ -330,6 +396,22 @@ def begin_sweep(config: DictConfig, jobs: list[tuple[list[str], str]] | None) ->
         fail(describe_os_error(exc), EXIT_OS_ERROR)
 
 
+def _check_hydra_files(config: DictConfig, sweep_dir: Path) -> None:
+    """What Hydra itself writes into a sweep folder stays inside it: ``multirun.yaml``
+    (written through a link, so none may be there) and the jobs' working folders
+    (``hydra.sweep.subdir``, relative and without ``..``)."""
+    subdir = str(OmegaConf.to_container(config.hydra.sweep, resolve=False)["subdir"])
+    if Path(subdir).is_absolute() or ".." in Path(subdir).parts:
+        raise OutsideError(f"hydra.sweep.subdir = {subdir!r}: must be a relative folder "
+                           "inside the sweep folder, without '..'")
+    multirun = sweep_dir / "multirun.yaml"
+    if multirun.is_symlink():
+        raise OutsideError(f"{multirun} is a symbolic link; remove it (Hydra writes the "
+                           "sweep's configuration there)")
+    first = Path(subdir).parts[0] if Path(subdir).parts else "."
+    check_inside(sweep_dir / ("." if "$" in first else first), sweep_dir)  # not a link out
+
+
 def end_sweep() -> None:
     """Release the sweep folder's lock (it is also released when the process ends)."""
     global _SWEEP_LOCK
@@ -342,6 +424,15 @@ class SweepCallback(Callback):
     """Validates every job before a sweep writes anything; reports at its end."""
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        # Hydra turns a callback's exception into a warning and runs the sweep anyway
+        try:
+            self._start(config)
+        except Exception as exc:
+            fail(f"the sweep could not be prepared ({type(exc).__name__}: {exc}); nothing "
+                 "was run or written", EXIT_BAD_INPUT)
+
+    @staticmethod
+    def _start(config: DictConfig) -> None:
         _quiet_mesa()
         target = str(config.hydra.sweeper.get("_target_"))
         if target.rsplit(".", 1)[-1] == "BasicSweeper":  # Hydra's own
@@ -423,6 +514,9 @@ sim_config.register()
 def main(cfg: DictConfig) -> float | None:
     """Entry point of ``python -m sim``."""
     _quiet_mesa()
+    for stream in (sys.stdout, sys.stderr):  # a terminal without UTF-8 gets escapes
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         if HydraConfig.get().mode == RunMode.MULTIRUN:
             return run_sweep_job(cfg)

@@ -194,12 +194,46 @@ def _study_problems(app: AppConfig) -> list[tuple[str, Any, str]]:
                 validate(with_overrides(base, {name.replace(".", "__"): value}))
             except ParameterError as exc:
                 problems += [(f"{where} (at {end:g})", v, rule) for _, v, rule in exc.problems]
+    if app.study.runner == "sensitivity":
+        if not s.uncertainties:
+            problems.append(("sensitivity.uncertainties", {}, "at least one parameter and "
+                             "its [low, high] range, for study.runner=sensitivity"))
+        elif not problems:
+            problems += _design_problems(app, base)
     return problems
 
 
+def _design_problems(app: AppConfig, base: Params) -> list[tuple[str, Any, str]]:
+    """Every point of the sensitivity design is a valid run: ranges valid at each end can
+    still break a rule together (hysteresis below tension, weight_min below weight_max)."""
+    from sim.study import sensitivity as sa
+
+    s = app.sensitivity
+    problem = sa.problem_from(dict(s.uncertainties))
+    design = sa.sample(problem, s.method, s.samples, s.design_seed)
+    for index, row in enumerate(design):
+        point = sa.point_overrides(base, problem, row)
+        try:
+            validate(with_overrides(base, point))
+        except ParameterError as exc:
+            at = ", ".join(f"{k.replace('__', '.')}={v:g}" for k, v in point.items())
+            return [(f"sensitivity design point {index} ({at})", v, f"{field}: {rule}")
+                    for field, v, rule in exc.problems]
+    return []
+
+
 def to_app_config(cfg: DictConfig) -> AppConfig:
-    """A composed Hydra config as a validated :class:`AppConfig`."""
-    data = OmegaConf.to_container(cfg, resolve=True)
+    """A composed Hydra config as a validated :class:`AppConfig`. An interpolation that
+    cannot be resolved (``seed=${nope}``) is a :class:`ParameterError` naming the key."""
+    from omegaconf.errors import OmegaConfBaseException
+
+    try:
+        data = OmegaConf.to_container(cfg, resolve=True)
+    except OmegaConfBaseException as exc:
+        key = getattr(exc, "full_key", None) or "a value"
+        message = str(exc).split("\n", 1)[0]
+        raise ParameterError([(key, "${…}", f"an interpolation that resolves to a valid "
+                               f"value ({message})")]) from None
     return validate_app(from_mapping(AppConfig, data))
 
 

@@ -301,7 +301,7 @@ def test_temporary_files_are_removed_only_for_processes_that_are_gone(tmp_path):
     ended = subprocess.Popen([sys.executable, "-c", "pass"])
     ended.wait()
     try:
-        host = storage._host()
+        host = storage.host_name()
         live = tmp_path / f".job.{host}.{sleeper.pid}.abcd1234.tmp"
         dead = tmp_path / f".job.{host}.{ended.pid}.abcd1234.tmp"
         remote = tmp_path / f".job.othernode.{ended.pid}.abcd1234.tmp"
@@ -320,7 +320,7 @@ def test_a_rebuilt_report_removes_what_an_interrupted_one_left(tmp_path):
     folder = tmp_path / "results" / "r" / "s"
     ended = subprocess.Popen([sys.executable, "-c", "pass"])
     ended.wait()
-    stale = folder / "figures" / f".cost_vs_risk.png.{storage._host()}.{ended.pid}.x1.tmp"
+    stale = folder / "figures" / f".cost_vs_risk.png.{storage.host_name()}.{ended.pid}.x1.tmp"
     stale.write_bytes(b"half a figure")
     result = subprocess.run([sys.executable, "-m", "sim.report", str(folder)],
                             capture_output=True, text=True, cwd=tmp_path)
@@ -445,3 +445,131 @@ def test_nothing_in_prevsim_loads_pickles_or_unsafe_yaml():
     found = [f"{p.relative_to(ROOT)}: {pattern}" for p in sources
              for pattern in UNSAFE if re.search(pattern, p.read_text(errors="ignore"))]
     assert not found, found
+
+
+# ---------------------------------------------------------------- found by trying to break it
+def test_the_lock_file_is_never_written_through_a_link(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine")
+    folder = tmp_path / "results" / "sweep" / "s1"
+    folder.mkdir(parents=True)
+    (folder / "sweep.lock").symlink_to(victim)
+    result = run_cli("-m", "seed=1", "study.sweep_name=s1", *SMALL, cwd=tmp_path)
+    assert_clean_refusal(result, 2, "sweep.lock is a symbolic link")
+    assert victim.read_text() == "mine"
+    (folder / "sweep.lock").unlink()
+    (folder / "multirun.yaml").symlink_to(victim)
+    result = run_cli("-m", "seed=1", "study.sweep_name=s1", *SMALL, cwd=tmp_path)
+    assert_clean_refusal(result, 2, "multirun.yaml is a symbolic link")
+    assert victim.read_text() == "mine"
+
+
+def test_hydras_job_folders_stay_inside_the_sweep(tmp_path):
+    result = run_cli("-m", "seed=1", "hydra.sweep.subdir=../../../escaped", *SMALL,
+                     cwd=tmp_path)
+    assert_clean_refusal(result, 2, "hydra.sweep.subdir = '../../../escaped'")
+    assert listing(tmp_path) == []
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["-m", "seed=1,2", "network=file", "network.path=missing.txt"], "no such file"),
+    (["-m", "un.regional_offices=[0],[9]"], "un.regional_offices = [9]: region codes of "
+     "this network: 0 … 3"),
+    (["-m", "un.regional_offices=[-1]"], "un.regional_offices = [-1]"),
+    (["-m", "seed=1,2", "study.runner=sensitivity"], "sensitivity.uncertainties = {}"),
+    (["-m", "study.name=a,b"], "they cannot be swept"),
+    (["-m", "study.sweep_name=x,y"], "they cannot be swept"),
+    (["-m", "seed=1,1"], "a sweep runs each configuration once"),
+    (["experiment=sensitivity", "sensitivity.chunks=0"], "the sweep has no jobs"),
+    (["-m", "seed=${nope}"], "seed = '${…}': an interpolation that resolves"),
+    (["experiment=policy_search", "hydra.sweeper.n_trials=0"], "n_trials = 0: at least 1"),
+    (["experiment=policy_search",
+      "hydra.sweeper.params={policy.response_delay_days:'tag(log,interval(0,180))'}"],
+     "a log interval must start above 0"),
+    (["experiment=policy_search",
+      "hydra.sweeper.params={policy.response_delay_days:'interval(180,0)'}"],
+     "must have low < high"),
+])
+def test_what_a_sweep_would_only_meet_while_running_is_refused_before(tmp_path, args,
+                                                                      fragment):
+    result = run_cli(*args, *SMALL, cwd=tmp_path)
+    assert_clean_refusal(result, 2, fragment, "nothing was run or written")
+    assert listing(tmp_path) == []
+
+
+def test_a_design_valid_at_each_end_but_not_together_is_refused(tmp_path):
+    experiment = tmp_path / "cfg" / "experiment"
+    experiment.mkdir(parents=True)
+    (experiment / "joint.yaml").write_text(
+        "# @package _global_\ndefaults:\n  - sensitivity\nsensitivity:\n  uncertainties:\n"
+        "    escalation.hysteresis: [0.0, 0.7]\n    escalation.tension: [0.5, 0.9]\n")
+    result = run_cli("--config-dir", str(tmp_path / "cfg"), "experiment=joint", cwd=tmp_path)
+    assert_clean_refusal(result, 2, "sensitivity design point",
+                         "escalation.hysteresis: must be below escalation.tension")
+    assert listing(tmp_path) == ["cfg", "cfg/experiment", "cfg/experiment/joint.yaml"]
+
+
+def test_integers_beyond_any_float_are_refused(tmp_path):
+    text = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
+            '<key id="w" for="edge" attr.name="weight" attr.type="long"/>\n'
+            '<graph edgedefault="undirected"><node id="a"/><node id="b"/>\n'
+            f'<edge source="a" target="b"><data key="w">{"9" * 401}</data></edge>\n'
+            '</graph></graphml>\n')
+    path = tmp_path / "big.graphml"
+    path.write_text(text)
+    result = run_cli("network=file", f"network.path={path}", cwd=tmp_path)
+    assert_clean_refusal(result, 2, "edge #1: the weight must be a finite number")
+    from sim import ConflictModel
+    from sim.params import ParameterError
+
+    with pytest.raises(ParameterError, match="dynamics.reaction = 9+: must be a finite"):
+        ConflictModel(dynamics__reaction=10**400 - 1)
+
+
+def test_run_dir_is_taken_as_the_folder_it_names(tmp_path):
+    result = run_cli("run_dir=sub/..", *SMALL, cwd=tmp_path)
+    assert_clean_refusal(result, 2, "run_dir = '.' already exists")
+    assert listing(tmp_path) == []
+
+
+def test_output_without_utf8_is_escaped_not_a_crash(tmp_path):
+    env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="ascii")
+    result = subprocess.run([sys.executable, "-m", "sim", *SMALL[:2]], cwd=tmp_path,
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "PrevSim \\u2014 scenario" in result.stdout
+
+
+def test_a_damaged_sweep_folder_is_named_in_the_report(tmp_path):
+    result = run_cli("-m", "policy=none", "study.name=d", "study.sweep_name=s", *SMALL,
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "results" / "d" / "s"
+    (table,) = folder.glob("jobs/*/runs.parquet")
+    table.write_bytes(b"not parquet")
+    result = subprocess.run([sys.executable, "-m", "sim.report", str(folder)],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert_clean_refusal(result, 2, "runs.parquet cannot be read", "remove its job folder")
+
+
+def test_a_byte_order_mark_does_not_hide_a_duplicate_tie(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbfa b 1\nb c 1\nb a 2\n")
+    result = run_cli("network=file", f"network.path={path}", cwd=tmp_path)
+    assert_clean_refusal(result, 2, "bom.txt:3: a second tie")
+
+
+def test_a_file_that_cannot_be_read_is_a_read_error():
+    from sim.network import NetworkError, load_network
+
+    with pytest.raises(NetworkError, match="cannot be read"):
+        load_network("/proc/self/mem", "edgelist")
+
+
+def test_the_model_takes_parameters_not_text():
+    from sim import ConflictModel
+    from sim.params import ParameterError
+
+    with pytest.raises(ParameterError, match="params = 'seed=1': a sim.Params"):
+        ConflictModel("seed=1")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from sim.study import sweep
-from sim.study.storage import _host
+from sim.study.storage import host_name
 from tests.conftest import run_cli
 
 SMALL = ["experiment=compare_policies", "study.replications=3",
@@ -151,7 +151,7 @@ def test_interrupted_sweep_resumes_without_rewriting_finished_jobs(basic, tmp_pa
     # temporary, with its host and the pid of its process, now gone)
     dead = dead_pid()
     for job in lost:
-        os.rename(job, job.parent / f".{job.name}.{_host()}.{dead}.abc.tmp")
+        os.rename(job, job.parent / f".{job.name}.{host_name()}.{dead}.abc.tmp")
     for name in ("runs.parquet", "summary.csv", "report.md"):
         (folder / name).unlink()
     result, folder = run_sweep(tmp_path, "resume")
@@ -163,18 +163,37 @@ def test_interrupted_sweep_resumes_without_rewriting_finished_jobs(basic, tmp_pa
     assert not list(folder.glob("jobs/.*"))  # the killed job's leftovers are cleaned up
 
 
+FAIL_ENVOY = """
+import runpy, sys
+import sim.study.sweep as sweep
+run = sweep.run_replications
+def broken(params, seeds, inputs, progress=False):
+    if inputs["policy"] == "envoy":
+        raise RuntimeError("the envoy job broke")
+    return run(params, seeds, inputs, progress)
+sweep.run_replications = broken
+sys.argv = ["sim", *sys.argv[1:]]
+runpy.run_module("sim", run_name="__main__")
+"""
+
+
 def test_failed_job_is_reported_and_the_others_keep_their_results(tmp_path):
-    # a region code the network does not have fails when the model is built
-    result = run_cli("experiment=compare_policies", "study.replications=2",
-                     "study.sweep_name=fail", "policy=none",
-                     "un.regional_offices=[0],[9]", cwd=tmp_path)
+    # every input is valid; the envoy job raises while it runs (a fault put in for the test)
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", FAIL_ENVOY, "experiment=compare_policies",
+         "study.replications=2", "study.sweep_name=fail", "policy=none,envoy"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        env=dict(os.environ, PYTHONHASHSEED="0"))
     folder = sweep_dir(tmp_path, "fail")
     assert result.returncode == 1
     assert "1 job(s) failed" in result.stderr
     failures = sweep.load_failures(folder)
-    assert len(failures) == 1 and "un.regional_offices" in failures[0]["error"]
-    assert "un.regional_offices=[9]" in failures[0]["overrides"]
-    assert failures[0]["config"]["un"]["regional_offices"] == [9]
+    assert len(failures) == 1 and "the envoy job broke" in failures[0]["error"]
+    assert "policy=envoy" in failures[0]["overrides"]
+    assert failures[0]["config"]["policy"]["name"] == "envoy"
     runs = pd.read_parquet(folder / "runs.parquet")
     assert len(runs) == 2 and "Failed jobs" in (folder / "report.md").read_text()
 

@@ -89,7 +89,12 @@ class PrevSimSweeper(Sweeper):
 
     def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction,
               config: DictConfig) -> None:
-        from sim.cli import begin_sweep, job_overrides, validate_jobs  # sim imports Hydra apps
+        from sim.cli import (  # lazily: sim
+            begin_sweep,
+            job_overrides,
+            task_overrides,
+            validate_jobs,  # imports Hydra apps
+        )
 
         loader = ComposedOnceLoader(hydra_context.config_loader)
         self.hydra_context = HydraContext(config_loader=loader,
@@ -97,7 +102,7 @@ class PrevSimSweeper(Sweeper):
         self.config = config
         self.launcher = Plugins.instance().instantiate_launcher(
             hydra_context=self.hydra_context, task_function=task_function, config=config)
-        self.jobs = job_overrides(self.params, list(config.hydra.overrides.task), loader)
+        self.jobs = job_overrides(self.params, task_overrides(config), loader)
         keyed = validate_jobs(
             self.jobs, lambda overrides: task_config(loader.compose(config, overrides)),
             config.hydra.sweep.dir)
@@ -105,9 +110,15 @@ class PrevSimSweeper(Sweeper):
 
     def sweep(self, arguments: list[str]) -> Any:
         """Launch the jobs (from ``setup``: the same task overrides) batch by batch."""
+        from sim.cli import EXIT_OS_ERROR, fail
+        from sim.study.storage import describe_os_error, write_atomic
+
         sweep_dir = Path(self.config.hydra.sweep.dir)
-        sweep_dir.mkdir(parents=True, exist_ok=True)
-        OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
+        try:  # atomically: a full disk leaves no half file, a link is replaced
+            write_atomic(sweep_dir / "multirun.yaml",
+                         lambda path: OmegaConf.save(self.config, path))
+        except OSError as exc:
+            fail(describe_os_error(exc), EXIT_OS_ERROR)
         size = self.max_batch_size if self.max_batch_size not in (None, -1) else len(self.jobs)
         returns: list[Sequence[JobReturn]] = []
         for start in range(0, len(self.jobs), max(size, 1)):

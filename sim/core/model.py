@@ -20,7 +20,7 @@ from sim.core import dynamics
 from sim.core.agents import Body, InternationalBody, Mediator, Party, RegionalBody
 from sim.core.dynamics import Level
 from sim.core.events import EventKind, EventLog
-from sim.core.network import build_network, weight_matrix
+from sim.core.network import build_network, load_network, weight_matrix
 from sim.core.params import ParameterError, Params, memory_problems, validate, with_overrides
 from sim.core.policies import INSTRUMENTS, Context, Effects, Ledger, ResponseSystem
 from sim.core.rng import Streams
@@ -92,6 +92,9 @@ class ConflictModel(mesa.Model):
 
     def __init__(self, params: Params | None = None, *, rng=None, **overrides):
         params = params if params is not None else Params()
+        if not isinstance(params, Params):
+            raise ParameterError([("params", params, "a sim.Params (sim.compose builds one), "
+                                   "or None for the defaults")])
         if isinstance(overrides.get("scenario"), MesaScenario):
             # SolaraViz's Reset passes Mesa's own Scenario object: not a parameter here
             del overrides["scenario"]
@@ -106,13 +109,9 @@ class ConflictModel(mesa.Model):
         self.dt = params.dt_weeks
         self.n_steps = params.n_steps
 
-        self.network: nx.Graph = build_network(params.network, self.streams["network"])
-        if params.network.kind == "file":  # its size is known only now
-            problems = memory_problems(
-                params, self.network.number_of_nodes(), self.network.number_of_edges(),
-                len(set(nx.get_node_attributes(self.network, "region").values())))
-            if problems:
-                raise ParameterError(problems)
+        # a file's size is known once it is read: refused then, before anything costly
+        self.network: nx.Graph = build_network(params.network, self.streams["network"],
+                                               check_size=size_check(params))
         self.party_ids: list = list(self.network.nodes)
         self.adjacency = weight_matrix(self.network, self.party_ids, params.network.normalise)
         self._row_norm = np.sqrt(np.asarray(self.adjacency.multiply(self.adjacency)
@@ -444,6 +443,32 @@ class RecordsCollector:
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         """The reporters as a DataFrame indexed by step (as Mesa's DataCollector does)."""
         return pd.DataFrame(self.model_vars, index=self._collection_steps)
+
+
+def size_check(params: Params, written: bool = False):
+    """``check_size(parties, ties)`` for a network file: refuses (ParameterError) a run
+    whose memory estimate with the file's size exceeds ``record.memory_limit_gb``."""
+    def check(n_parties: int, n_ties: int) -> None:
+        problems = memory_problems(params, n_parties, n_ties, 0, written)
+        if problems:
+            raise ParameterError(problems)
+    return check
+
+
+def check_world(params: Params, written: bool = False) -> None:
+    """What can be known of a run's world before it is built: a network file must be
+    readable and valid, small enough for the memory limit, and hold the regions of the
+    UN's regional offices (for generated networks, ``validate`` checks these). Raises
+    :class:`ParameterError` or ``NetworkError``; a sweep calls it for every job."""
+    net = params.network
+    if net.kind != "file":
+        return
+    graph = load_network(net.path, net.file_format, size_check(params, written))
+    regions = set(nx.get_node_attributes(graph, "region").values())
+    bad = [r for r in params.un.regional_offices if r not in regions]
+    if bad:
+        raise ParameterError([("un.regional_offices", list(params.un.regional_offices),
+                               f"region codes of this network: {sorted(regions)}")])
 
 
 def _seed_from(rng) -> int:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 
 import networkx as nx
@@ -52,12 +52,14 @@ def _nx_seed(rng: np.random.Generator) -> int:
     return int(rng.integers(0, 2**31 - 1))
 
 
-def build_network(p: NetworkParams, rng: np.random.Generator) -> nx.Graph:
+def build_network(p: NetworkParams, rng: np.random.Generator,
+                  check_size: Callable[[int, int], None] | None = None) -> nx.Graph:
     """Build (or load) the party network described by ``p``, seeded by ``rng``: a
     generated family of :data:`FAMILIES` gets regions and tie weights drawn in
-    ``[weight_min, weight_max]``."""
+    ``[weight_min, weight_max]``. ``check_size(parties, ties)`` is called on a file's
+    graph as soon as it is read (before regions are computed for it)."""
     if p.kind == "file":
-        return load_network(p.path, p.file_format)
+        return load_network(p.path, p.file_format, check_size)
     if p.kind not in FAMILIES:  # validate() rejects other kinds; this guards direct calls
         raise NetworkError(f"network.kind = {p.kind!r}: unknown network family")
     graph, regions = FAMILIES[p.kind](p, rng)
@@ -173,13 +175,23 @@ def community_regions(graph: nx.Graph, rng: np.random.Generator) -> dict[Hashabl
     return {v: r for r, members in enumerate(communities) for v in members}
 
 
-def load_network(path: str | Path | None, file_format: str = "auto") -> nx.Graph:
+def load_network(path: str | Path | None, file_format: str = "auto",
+                 check_size: Callable[[int, int], None] | None = None) -> nx.Graph:
     """Read a GraphML or edge-list file and validate it.
 
     Edge lists: one tie per line, ``source target [weight]``; ``#`` starts a comment.
     Node ids are kept as strings. GraphML may carry the node attributes of
-    :data:`NODE_ATTRIBUTES` and an edge attribute ``weight``.
+    :data:`NODE_ATTRIBUTES` and an edge attribute ``weight``. ``check_size(parties,
+    ties)`` may refuse the graph before anything costly is done with it.
     """
+    try:
+        return _load_network(path, file_format, check_size)
+    except OSError as exc:  # reading, not writing: say so
+        raise NetworkError(f"network.path = {str(path)!r}: cannot be read "
+                           f"({exc.strerror or type(exc).__name__})") from None
+
+
+def _load_network(path, file_format: str, check_size) -> nx.Graph:
     if not path:
         raise NetworkError("network.path is empty: give a GraphML or edge-list file")
     path = Path(path)
@@ -208,6 +220,8 @@ def load_network(path: str | Path | None, file_format: str = "auto") -> nx.Graph
                            "them into one weighted edge)")
     graph.graph["kind"] = "file"
     graph.graph["source"] = str(path)
+    if check_size is not None:
+        check_size(graph.number_of_nodes(), graph.number_of_edges())
     return validate_graph(_complete_from_file(graph, path), source=path)
 
 
@@ -219,7 +233,7 @@ def _read_edgelist(path: Path) -> nx.Graph:
     with path.open("rb") as fh:
         for lineno, raw_bytes in enumerate(fh, start=1):
             try:
-                raw = raw_bytes.decode("utf-8")
+                raw = raw_bytes.decode("utf-8-sig" if lineno == 1 else "utf-8")
             except UnicodeDecodeError as exc:
                 raise NetworkError(f"{path}:{lineno}: not UTF-8 text (undecodable byte at "
                                    f"column {exc.start + 1}); save the file as UTF-8"
@@ -312,7 +326,7 @@ def validate_graph(graph: nx.Graph, source: Path | None = None) -> nx.Graph:
             raise NetworkError(f"{where}{name} has no 'weight' attribute")
         try:
             ok = math.isfinite(float(w)) and 0 <= float(w) <= MAX_WEIGHT
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             ok = False
         if not ok:
             raise NetworkError(f"{where}{name}: the weight must be {WEIGHT_RULE}")
@@ -325,7 +339,7 @@ def validate_graph(graph: nx.Graph, source: Path | None = None) -> nx.Graph:
             try:
                 value = float(d[attr])
                 ok = math.isfinite(value) and rule(value)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 ok = False
             if not ok:
                 raise NetworkError(f"{where}{nodes[v]}: attribute {attr!r} must be {allowed}")

@@ -55,6 +55,7 @@ MAX_HOSTILITY = 1e30   # thresholds, hostility values, the hostility cap (the an
 MAX_WEIGHT = 1e6       # a tie weight (generated or read from a file)
 MAX_USD = 1e12         # one cost item
 MAX_SEED = 2**63 - 1   # seeds are kept as 64-bit integers in the tables
+MAX_STEPS = 100_000    # steps of one run (about a minute of a default run's time)
 #: ``network.kind``: the generated families of ``sim.core.network.FAMILIES``, and files.
 NETWORK_KINDS = ("regional_blocks", "small_world", "scale_free", "file")
 PROTOTYPE = "DESIGN.md §3 prototype, calibrated (docs/model.md, Calibration)"
@@ -714,8 +715,11 @@ def as_declared(hint: Any, value: Any) -> Any:
             return value
     elif hint is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if math.isfinite(value):
-                return float(value)
+            try:
+                if math.isfinite(value):
+                    return float(value)
+            except OverflowError:  # an integer beyond any float
+                pass
     elif hint is str:
         if isinstance(value, str):
             return value
@@ -881,6 +885,17 @@ def validate(params: Params) -> Params:
         if net.kind == "scale_free" and net.attach_edges >= net.n_parties:
             problems.append(("network.attach_edges", net.attach_edges,
                              f"below network.n_parties = {net.n_parties}"))
+    offices = params.un.regional_offices
+    if any(r < 0 for r in offices) or (net.kind in ("regional_blocks", "small_world") and any(
+            r >= net.n_regions for r in offices)):
+        known = (f"0 … {net.n_regions - 1}" if net.kind in ("regional_blocks", "small_world")
+                 else ">= 0")
+        problems.append(("un.regional_offices", list(offices), f"region codes of this "
+                         f"network: {known}"))
+    if params.n_steps > MAX_STEPS:
+        problems.append(("horizon_weeks", params.horizon_weeks, f"at most {MAX_STEPS:,} steps "
+                         f"of step_days = {params.step_days:g} (this would be "
+                         f"{params.n_steps:,}); shorten the horizon or lengthen the steps"))
     if params.dt_weeks * dyn.restraint_mean > 1:
         problems.append(("dynamics.restraint_mean", dyn.restraint_mean,
                          f"at most 1/dt = {1 / params.dt_weeks:g} per week with "
@@ -895,12 +910,16 @@ def validate(params: Params) -> Params:
 
 
 #: Bytes of memory a run needs, by what it holds (measured peaks of runs at 4,000-100,000
-#: parties, rounded up; benchmarks/README.md, "Memory of one run"): per party (its
-#: networkx node, arrays, agent), per tie, per party-step of the records (levels, and
-#: 4 more with hostility kept) and of the outcome pass over them, per party-step of the
-#: observers' lag buffer, per coup and per regional body.
-MEMORY_BYTES = {"party": 3000, "tie": 400, "party_step": 24, "hostility_step": 4,
-                "lag_step": 8, "coup": 40, "region": 2000}
+#: parties and up to 60,000 steps, rounded up; benchmarks/README.md, "Memory of one
+#: run"): per party (its networkx node, arrays, agent), per tie, per party-step of the
+#: records (levels, and 4 more with hostility kept), of the outcome pass over them and of
+#: level changes (up to one per party-step), per step (the Python objects a step keeps:
+#: record rows, event chunks), per party-step of the observers' lag buffer, per coup and
+#: per regional body; and, for a single run that writes its records, per party-step of
+#: the tables it writes (every party every week, events).
+MEMORY_BYTES = {"party": 3000, "tie": 400, "party_step": 36, "hostility_step": 4,
+                "step": 4096, "lag_step": 8, "coup": 40, "region": 2000,
+                "written_party_step": 200}
 
 
 def expected_ties(net: NetworkParams) -> float:
@@ -914,24 +933,27 @@ def expected_ties(net: NetworkParams) -> float:
 
 
 def estimated_memory_bytes(params: Params, n_parties: int, n_ties: float,
-                           n_regions: int) -> float:
-    """An upper estimate of the memory one run needs, in bytes (see :data:`MEMORY_BYTES`)."""
+                           n_regions: int, written: bool = False) -> float:
+    """An upper estimate of the memory one run needs, in bytes (see :data:`MEMORY_BYTES`);
+    ``written``: the run's records are also written to files (a single run)."""
     b, steps = MEMORY_BYTES, params.n_steps + 1
     lags = [params.un.reporting_lag_weeks, params.un.office_lag_weeks,
             params.regional.reporting_lag_weeks]
     lag_steps = max(lags) / params.dt_weeks + 1
     coups = (n_parties * params.shocks.coup_rate_per_year * params.horizon_weeks / 52.0
              if params.shocks.enabled else 0.0)
-    per_step = b["party_step"] + b["hostility_step"] * params.record.hostility
+    per_step = (b["party_step"] + b["hostility_step"] * params.record.hostility
+                + b["written_party_step"] * written)
     return (n_parties * (b["party"] + steps * per_step + 2 * lag_steps * b["lag_step"])
-            + n_ties * b["tie"] + coups * b["coup"] + n_regions * b["region"])
+            + steps * b["step"] + n_ties * b["tie"] + coups * b["coup"]
+            + n_regions * b["region"])
 
 
-def memory_problems(params: Params, n_parties: int, n_ties: float, n_regions: int
-                    ) -> list[tuple[str, Any, str]]:
+def memory_problems(params: Params, n_parties: int, n_ties: float, n_regions: int,
+                    written: bool = False) -> list[tuple[str, Any, str]]:
     """A problem naming what makes the run too big if its memory estimate exceeds
     ``record.memory_limit_gb``."""
-    need = estimated_memory_bytes(params, n_parties, n_ties, n_regions)
+    need = estimated_memory_bytes(params, n_parties, n_ties, n_regions, written)
     limit = params.record.memory_limit_gb * 2**30
     if need <= limit:
         return []

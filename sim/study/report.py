@@ -11,7 +11,6 @@ group: mean and 95% interval of each headline outcome, and the paired difference
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from sim.study.analysis import (
 from sim.study.storage import (
     FolderBusy,
     FolderLock,
+    OutsideError,
     clean_stale_temps,
     describe_os_error,
     git_commit,
@@ -43,7 +43,15 @@ from sim.study.storage import (
     write_table,
     writing_under,
 )
-from sim.study.sweep import input_columns, job_tables, load_failures, load_runs, missing_jobs
+from sim.study.sweep import (
+    DamagedFile,
+    input_columns,
+    job_tables,
+    load_failures,
+    load_runs,
+    missing_jobs,
+    read_json,
+)
 
 __all__ = ["build_report", "load_failures", "paired_differences", "summary_table"]
 
@@ -373,7 +381,7 @@ def _build_report(sweep_dir: Path) -> Path:
 def _sweep_meta(sweep_dir: Path) -> dict:
     """What the jobs' manifests say about the sweep (name, question, seeds, command)."""
     for path in sorted(sweep_dir.glob("jobs/*/manifest.json")):
-        m = json.loads(path.read_text())
+        m = read_json(path)
         study = m.get("config", {}).get("study", {})
         return {"name": study.get("name"), "question": study.get("question"),
                 "runner": study.get("runner", "replications"), "config": m.get("config"),
@@ -404,6 +412,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}; its report is written when it ends (or use --wait)",
               file=sys.stderr)
         return 4
+    except (DamagedFile, OutsideError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"error: {describe_os_error(exc)}", file=sys.stderr)
         return 3

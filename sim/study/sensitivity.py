@@ -74,11 +74,17 @@ def evaluate_chunk(params: Params, problem: dict[str, Any], X: np.ndarray, chunk
     tables = []
     for index in range(chunk, len(X), chunks):
         point = dict(zip(problem["names"], X[index].tolist()))
-        point_params = with_overrides(params, {k.replace(".", "__"): _cast(params, k, v)
-                                               for k, v in point.items()})
+        point_params = with_overrides(params, point_overrides(params, problem, X[index]))
         tables.append(run_replications(point_params, seeds,
                                        {**inputs, "sample": index, **point}))
     return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+
+
+def point_overrides(params: Params, problem: dict[str, Any], row: np.ndarray
+                    ) -> dict[str, Any]:
+    """One design point as keyword overrides of ``params`` (``dynamics__reaction=…``)."""
+    return {k.replace(".", "__"): _cast(params, k, v)
+            for k, v in zip(problem["names"], row.tolist())}
 
 
 def _cast(params: Params, dotted: str, value: float):

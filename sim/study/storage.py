@@ -67,6 +67,11 @@ def writing_under(root: Path) -> Iterator[Path]:
         _ROOT.reset(token)
 
 
+def host_name() -> str:
+    """This host's name as it appears in temporary file names."""
+    return _host()
+
+
 def check_inside(path: Path, root: Path | None = None) -> Path:
     """``path`` (which need not exist yet), unless its real path leaves ``root`` (by
     default the folder of :func:`writing_under`; no check outside such a block)."""
@@ -183,7 +188,13 @@ class FolderLock:
         with ``wait`` call ``on_wait(holder)`` once and block until it is free."""
         check_inside(self.folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:  # never through a link: the lock file is written to
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise OutsideError(f"{self.path} is a symbolic link; remove it (a sweep "
+                                   "folder's lock file is written to)") from None
+            raise
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

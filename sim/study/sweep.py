@@ -85,7 +85,7 @@ def missing_jobs(sweep_dir: Path) -> list[dict[str, Any]]:
         return []
     done = {p.parent.name for p in job_tables(sweep_dir)}
     done |= {p.stem for p in Path(sweep_dir).glob("failed/*.json")}
-    return [job for job in json.loads(path.read_text())["jobs"] if job["key"] not in done]
+    return [job for job in read_json(path)["jobs"] if job["key"] not in done]
 
 
 def run_replications(params: Params, seeds: list[int], inputs: dict[str, Any],
@@ -155,9 +155,34 @@ def record_failure(sweep_dir: Path, key: str, overrides: list[str],
         "traceback": "".join(traceback.format_exception(exc)), "time": now_iso()})
 
 
+class DamagedFile(ValueError):
+    """A file of a sweep folder that cannot be read (truncated, edited, not ours)."""
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A job's table, or :class:`DamagedFile` saying which file and what to do."""
+    try:
+        return pd.read_parquet(path)
+    except OSError:
+        raise
+    except Exception as exc:  # pyarrow raises several kinds for a damaged file
+        raise DamagedFile(f"{path} cannot be read ({type(exc).__name__}); remove its job "
+                          f"folder {Path(path).parent} and re-run the sweep to redo that job"
+                          ) from None
+
+
+def read_json(path: Path) -> Any:
+    """A sweep file in JSON, or :class:`DamagedFile`."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise DamagedFile(f"{path} is not valid JSON; remove it (or its job folder) and "
+                          "re-run the sweep") from None
+
+
 def load_runs(sweep_dir: Path) -> pd.DataFrame:
     """Every finished job's runs, in one table with a deterministic row order."""
-    tables = [pd.read_parquet(p) for p in job_tables(sweep_dir)]
+    tables = [read_table(p) for p in job_tables(sweep_dir)]
     if not tables:
         return pd.DataFrame()
     runs = pd.concat(tables, ignore_index=True)
@@ -173,7 +198,7 @@ def job_tables(sweep_dir: Path) -> list[Path]:
 
 def load_failures(sweep_dir: Path) -> list[dict[str, Any]]:
     """The failed jobs' records."""
-    return [json.loads(p.read_text()) for p in sorted(Path(sweep_dir).glob("failed/*.json"))]
+    return [read_json(p) for p in sorted(Path(sweep_dir).glob("failed/*.json"))]
 
 
 def input_columns(runs: pd.DataFrame) -> list[str]:
