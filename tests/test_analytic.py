@@ -77,8 +77,8 @@ def test_linear_model_is_deterministic_whatever_the_seed_of_noise():
     streams' seeds give identical trajectories given the same initial world."""
     a = ConflictModel(linear_params(seed=1)).run()
     b = ConflictModel(linear_params(seed=1))
-    b._noise_rng = np.random.default_rng(12345)
-    b._perception_rng = np.random.default_rng(6789)
+    b.streams["dynamics"].standard_normal(12345)     # the noise streams move on
+    b.streams["perception"].standard_normal(6789)
     b.run()
     assert np.array_equal(a.hostility_history, b.hostility_history)
 

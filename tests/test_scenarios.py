@@ -28,8 +28,7 @@ pytestmark = pytest.mark.xdist_group("scenarios")
 
 SCENARIO_DIR = ROOT / "configs" / "scenario"
 SCENARIOS = sorted(path.stem for path in SCENARIO_DIR.glob("*.yaml"))
-LIBRARY = ["calm", "coup_transition", "electoral_crisis", "post_conflict",
-           "regional_spillover"]
+LIBRARY = [name for name in SCENARIOS if name != "default"]  # the stylised cases
 SEEDS = range(25)
 #: Onsets of violence this close to a party's own vote count as around the election.
 ELECTION_WINDOW = (-12, 8)   # weeks before, weeks after
