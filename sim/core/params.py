@@ -631,19 +631,30 @@ def iter_fields(obj: Any, prefix: str = ""):
         yield name, f, value
 
 
+@functools.cache
+def _field_info(cls: type) -> tuple[tuple[dataclasses.Field, Any, Any, Any], ...]:
+    """Per field of ``cls``: the field, its declared type, the dataclass it is a group of
+    (or None) and the dataclass of the items of a list of groups (or None)."""
+    hints = _hints(cls)
+    info = []
+    for f in dataclasses.fields(cls):
+        hint, item = hints[f.name], _list_item(hints[f.name])
+        info.append((f, hint, hint if dataclasses.is_dataclass(hint) else None,
+                     item if item is not None and dataclasses.is_dataclass(item) else None))
+    return tuple(info)
+
+
 def _leaves(obj: Any, prefix: str = ""):
     """``(dotted_name, owner, field, declared type, value)`` of every leaf parameter.
 
     A field declared as a group (a dataclass, or a list of them) is entered when its value
     is one; otherwise it is yielded as a leaf, so that its type is checked."""
-    hints = _hints(type(obj))
-    for f in dataclasses.fields(obj):
-        value, hint, name = getattr(obj, f.name), hints[f.name], f"{prefix}{f.name}"
-        item = _list_item(hint)
-        if dataclasses.is_dataclass(hint) and isinstance(value, hint):
+    for f, hint, group, items in _field_info(type(obj)):
+        value, name = getattr(obj, f.name), f"{prefix}{f.name}"
+        if group is not None and isinstance(value, group):
             yield from _leaves(value, name + ".")
-        elif (item is not None and dataclasses.is_dataclass(item)
-              and isinstance(value, list) and all(isinstance(v, item) for v in value)):
+        elif (items is not None and isinstance(value, list)
+              and all(isinstance(v, items) for v in value)):
             for k, entry in enumerate(value):
                 yield from _leaves(entry, f"{name}[{k}].")
         else:
@@ -688,6 +699,9 @@ def as_declared(hint: Any, value: Any) -> Any:
     integer is never ``2.5`` or ``True``, a number is never a list or text, and every
     number is finite.
     """
+    kind = type(value)
+    if kind is hint and (kind is not float or math.isfinite(value)):
+        return value  # the common case: already of its (scalar) type
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is typing.Union:  # Optional[X]
         if value is None:

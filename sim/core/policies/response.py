@@ -66,6 +66,11 @@ class ResponseSystem:
             self.slots.append(Slot(spec, self.instruments[spec.kind], per_region,
                                    self.decision_weeks, regions))
         self._cancelled = 0
+        # the instruments that do something in each part of the week (the others' hooks
+        # are the base class's, which do nothing)
+        self._hooks = {hook: [i for i in self.instruments.values()
+                              if getattr(type(i), hook) is not getattr(Instrument, hook)]
+                       for hook in ("begin_week", "run_week", "cost")}
         n_offices = len(p.un.regional_offices) if ctx.un is not None else 0
         self._office_cost_per_step = n_offices * p.un.office_cost_usd_per_year * ctx.dt / 52.0
         self._misperception = np.full(ctx.n, p.dynamics.misperception)
@@ -141,7 +146,7 @@ class ResponseSystem:
     # ---------------------------------------------------------------- the week
     def step(self, week: float) -> Effects:
         """Decay effects, take due decisions, run ongoing work; the week's effects."""
-        for instrument in self.instruments.values():
+        for instrument in self._hooks["begin_week"]:
             instrument.begin_week(week)
         current = self.ctx.current
         for slot in self.slots:
@@ -153,7 +158,7 @@ class ResponseSystem:
             if parties.size:
                 slot.instrument.stage(slot, parties, week)
         effects = Effects(cost=None, misperception=self._misperception)  # type: ignore[arg-type]
-        for instrument in self.instruments.values():
+        for instrument in self._hooks["run_week"]:
             instrument.run_week(week, effects)
         effects.cost = self._cost(week)
         self.ctx.ledger.spend(self._office_cost_per_step)  # the UN's regional offices
@@ -163,7 +168,7 @@ class ResponseSystem:
         """The cost of escalating: the instruments' contributions, summed in registry
         order (a new array each week)."""
         total = None
-        for instrument in self.instruments.values():
+        for instrument in self._hooks["cost"]:
             part = instrument.cost(week)
             if part is None:
                 continue
