@@ -243,3 +243,28 @@ def test_mesa_batch_run_builds_and_runs_the_model():
                                                       "network__n_parties": 12},
                            rng=[1], max_steps=5, number_processes=1, display_progress=False)
     assert again[0] == next(r for r in results if r["rng"] == 1) | {"RunId": 0}
+
+
+def test_imports_are_light_and_the_public_names_work():
+    """``import sim.params`` brings no Mesa, pandas or networkx; ``import sim`` then
+    ``sim.metrics`` works; the public names are the modules of the layers."""
+    light = ("import sys, sim.params; "
+             "bad = [m for m in ('mesa', 'pandas', 'networkx', 'hydra') if m in sys.modules]; "
+             "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", light], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    public = ("import sim; sim.metrics.outcomes; import sim.params, sim.core.params; "
+              "assert sim.params is sim.core.params and sim.metrics is sim.core.metrics; "
+              "from sim.params import Params; from sim.metrics import outcomes; "
+              "import sim.model, sim.network, sim.warning, sim.report; "
+              "assert sim.report.main and sim.model.ConflictModel is sim.ConflictModel")
+    subprocess.run([sys.executable, "-c", public], cwd=ROOT, check=True)
+
+
+def test_the_tree_uses_public_hydra_api_only():
+    hits = [p for folder in ("sim", "hydra_plugins", "tests", "scripts", "benchmarks",
+                             "experiments")
+            for p in (ROOT / folder).rglob("*.py") if "hydra._internal" in p.read_text()
+            and p.name != "test_model.py"]
+    assert not hits, hits
