@@ -39,15 +39,20 @@ def summary_table(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Per group of swept inputs: n and, per headline outcome, mean, low, high."""
     groups = input_columns(runs)
     rows = []
-    for key, part in runs.groupby(groups, sort=True, dropna=False):
-        key = key if isinstance(key, tuple) else (key,)
-        row = dict(zip(groups, key))
+    for row, part in _by_group(runs, groups):
         row["runs"] = len(part)
         for o in HEADLINE:
             s = stats.summarise(part[o.key], o.kind is Kind.PROPORTION, level)
             row.update({o.key: s["mean"], f"{o.key}_low": s["low"], f"{o.key}_high": s["high"]})
         rows.append(row)
     return _baseline_first(pd.DataFrame(rows), groups)
+
+
+def _by_group(runs: pd.DataFrame, groups: list[str]):
+    """``(row, part)`` per group of ``groups`` in sorted order: ``row`` holds the group's
+    inputs (a dict to add columns to), ``part`` its runs."""
+    for key, part in runs.groupby(groups, sort=True, dropna=False):
+        yield dict(zip(groups, key if isinstance(key, tuple) else (key,))), part
 
 
 def _baseline_first(frame: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
@@ -76,9 +81,7 @@ def paired_differences(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         base[others + ["seed"] + [o.key for o in HEADLINE]], on=others + ["seed"],
         suffixes=("", "_none"))
     rows = []
-    for key, part in merged.groupby(groups, sort=True, dropna=False):
-        key = key if isinstance(key, tuple) else (key,)
-        row = dict(zip(groups, key))
+    for row, part in _by_group(merged, groups):
         row["pairs"] = len(part)
         for o in HEADLINE:
             col = o.key
