@@ -76,7 +76,7 @@ def fingerprint(model: ConflictModel) -> str:
     digest.update(np.array([kinds[k] for k in events.kind], np.int64).tobytes())
     digest.update(np.array([index.get(p, -1) for p in events.party], np.int64).tobytes())
     table = model.warning.table
-    for column in ("party", "warning_week", "alarm_week", "first_action_week",
+    for column in ("party", "warning_week", "alarm_week", "decision_week",
                    "closed_week", "actions"):
         digest.update(np.ascontiguousarray(table.column(column)).tobytes())
     digest.update(np.float64(model.response.cost_usd).tobytes())

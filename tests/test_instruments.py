@@ -176,8 +176,9 @@ class TestFactFinding(InstrumentContract):
         a = ConflictModel(refused).run()
         b = ConflictModel(Params(seed=3)).run()
         assert np.array_equal(a.hostility_history, b.hostility_history)
-        answered = a.crises.first_action_week.notna().sum()
-        assert (a.events.kind == "consent_refused").sum() == answered > 0
+        decided = a.crises.decision_week.notna().sum()
+        assert (a.events.kind == "consent_refused").sum() == decided > 0
+        assert a.crises.action_week.isna().all()  # nothing reached the ground
         assert not (a.events.kind == "deployment").any()
 
 

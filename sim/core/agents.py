@@ -5,8 +5,10 @@ and mediators, few, carry their own behaviour.
   (``sim.core.dynamics``); a party agent holds only its index, and its attributes read
   and write the model's arrays, so Mesa's API (``model.agents``, ``AgentSet``,
   DataCollector, SolaraViz) still sees one agent per party.
-* :class:`Body` (the UN, regional bodies): its consensus time, its envoys' travel time,
-  its queue of envoy requests and :meth:`Body.dispatch` of free mediators to them.
+* :class:`Body` (the UN, regional bodies): its :class:`Agenda` of situations (limited
+  attention), its consensus time, its rapid-response :class:`Fund`, its pools (envoys,
+  fact-finding teams, the standby team), its envoys' travel time, its queue of envoy
+  requests and :meth:`Body.dispatch` of free mediators to them.
 * :class:`Mediator`: an envoy's cycle (:class:`MediatorStatus`), a week of it
   (:meth:`Mediator.advance`) and its credibility.
 """
@@ -98,6 +100,14 @@ class Body(mesa.Agent):
         self.members = members
         self.mediators: list[Mediator] = []
         self.queue: deque[Request] = deque()
+        self.agenda = Agenda(members.size, params.attention_capacity)
+        self.fund = Fund(params.rapid_response_usd_per_year)
+        self.teams_free = params.fact_finding_teams   # fact-finding teams not in the field
+        self.standby_free = params.standby_capacity   # standby deployments not in use
+
+    def consensus_weeks_at(self, unity: float) -> float:
+        """Time to agree to act at ``unity``: ``(1 − unity) × consensus_days_at_zero_unity``."""
+        return (1.0 - unity) * self.params.consensus_days_at_zero_unity / 7.0
 
     @property
     def consensus_weeks(self) -> float:
@@ -108,35 +118,49 @@ class Body(mesa.Agent):
         """The first idle mediator of the pool, if any."""
         return next((m for m in self.mediators if m.status is MediatorStatus.IDLE), None)
 
-    def deploy_days(self, region: int, envoy) -> float:
+    def deploy_days(self, region: int, envoy, standby: bool = True) -> float:
         """Days an envoy of this body needs to reach a party of ``region`` (``envoy``:
-        the :class:`~sim.params.EnvoyParams`): a standby team is faster."""
-        return envoy.standby_deploy_days if self.params.standby_team else envoy.deploy_days
+        the :class:`~sim.params.EnvoyParams`): a standby team is faster, if one of its
+        deployments is free (``standby``)."""
+        if self.params.standby_team and standby:
+            return envoy.standby_deploy_days
+        return envoy.deploy_days
 
     def request(self, request: "Request") -> None:
         """Queue a request for an envoy."""
         self.queue.append(request)
 
-    def dispatch(self, current: np.ndarray) -> tuple[list[tuple["Mediator", "Request"]], int]:
+    def dispatch(self, current: np.ndarray, fundable=None
+                 ) -> tuple[list[tuple["Mediator", "Request"]], int, int]:
         """Match free mediators to waiting requests, first come first served.
 
         Requests whose crisis closed while they waited (``current``: each party's open
-        crisis id) are dropped. Returns the (mediator, request) pairs to send, each
-        mediator marked busy, and how many requests were dropped."""
-        sent, dropped, mediator = [], 0, None
+        crisis id) are dropped. ``fundable(request)`` says whether the fund can pay it:
+        True (send), False (wait: the queue stops here) or None (drop it). Returns the
+        (mediator, request) pairs to send, each mediator marked busy, how many requests
+        were dropped because their crisis closed, and how many for want of money."""
+        sent, dropped, unfunded, mediator = [], 0, 0, None
         while self.queue:
             if mediator is None:  # looked up once per send, not per stale request
                 mediator = self.free_mediator()
                 if mediator is None:
                     break
-            request = self.queue.popleft()
+            request = self.queue[0]
             if current[request.party] != request.crisis:
+                self.queue.popleft()
                 dropped += 1
+                continue
+            paid = True if fundable is None else fundable(request)
+            if paid is False:
+                break
+            self.queue.popleft()
+            if paid is None:
+                unfunded += 1
                 continue
             mediator.status = MediatorStatus.TRAVELLING
             sent.append((mediator, request))
             mediator = None
-        return sent, dropped
+        return sent, dropped, unfunded
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r}, members={int(self.members.sum())})"
@@ -146,11 +170,11 @@ class InternationalBody(Body):
     """The UN: Security Council (unity), the Secretary-General's good offices (envoys),
     regional offices (``params.regional_offices``). Observes and serves every party."""
 
-    def deploy_days(self, region: int, envoy) -> float:
+    def deploy_days(self, region: int, envoy, standby: bool = True) -> float:
         """A regional office in the party's region is nearest of all (¶22-¶25)."""
         if region in self.params.regional_offices:
             return self.params.office_deploy_days
-        return super().deploy_days(region, envoy)
+        return super().deploy_days(region, envoy, standby)
 
 
 class RegionalBody(Body):
@@ -159,6 +183,94 @@ class RegionalBody(Body):
     def __init__(self, model: "ConflictModel", name: str, params, members, region: int):
         super().__init__(model, name, params, members)
         self.region = region
+
+
+class Agenda:
+    """The situations a body handles: per party, none, waiting or active (for which
+    crisis, since when), and how many are active against its attention capacity.
+
+    A situation waits while the body is at capacity; each week the most severe waiting
+    ones, as the body perceives them, take the places that freed. It leaves the agenda
+    when its crisis closes, or when the body has done what its policy says for it and
+    others wait (:meth:`drop`)."""
+
+    NONE, WAITING, ACTIVE = 0, 1, 2
+
+    def __init__(self, n: int, capacity: int):
+        self.state = np.zeros(n, dtype=np.int8)
+        self.crisis = np.full(n, -1, dtype=np.int64)
+        self.since = np.full(n, np.nan)
+        self.capacity = capacity
+        self.active = 0
+        self.waiting = 0
+
+    def free(self) -> int:
+        return self.capacity - self.active
+
+    def enter(self, parties: np.ndarray, crises: np.ndarray, week: float) -> np.ndarray:
+        """Put new situations on the agenda; returns those admitted at once (there is
+        room), in the order given. The others wait."""
+        new = parties[self.state[parties] == Agenda.NONE]
+        if not new.size:
+            return new
+        self.crisis[new] = crises[self.state[parties] == Agenda.NONE]
+        self.since[new] = week
+        room = max(0, min(self.free(), new.size)) if self.waiting == 0 else 0
+        admitted, waiting = new[:room], new[room:]
+        self.state[admitted] = Agenda.ACTIVE
+        self.active += admitted.size
+        self.state[waiting] = Agenda.WAITING
+        self.waiting += waiting.size
+        return admitted
+
+    def admit(self, severity) -> np.ndarray:
+        """Admit the most severe waiting situations into the free places;
+        ``severity(parties)`` is what the body sees of them."""
+        room = self.free()
+        if room <= 0 or not self.waiting:
+            return np.empty(0, dtype=np.int64)
+        waiting = (self.state == Agenda.WAITING).nonzero()[0]
+        if waiting.size > room:  # most severe first; ties by party order
+            order = np.lexsort((waiting, -np.asarray(severity(waiting))))
+            waiting = np.sort(waiting[order[:room]])
+        self.state[waiting] = Agenda.ACTIVE
+        self.active += waiting.size
+        self.waiting -= waiting.size
+        return waiting
+
+    def leave(self, parties: np.ndarray) -> None:
+        """Situations end (their crisis closed, or dropped)."""
+        state = self.state[parties]
+        self.active -= int((state == Agenda.ACTIVE).sum())
+        self.waiting -= int((state == Agenda.WAITING).sum())
+        self.state[parties] = Agenda.NONE
+        self.crisis[parties] = -1
+
+    def drop(self, parties: np.ndarray) -> None:
+        """The body has done what its policy says for these active situations."""
+        self.leave(parties[self.state[parties] == Agenda.ACTIVE])
+
+
+class Fund:
+    """A body's rapid-response fund: ``annual`` USD at the start of each year (unspent
+    money lapses); spending beyond the balance is allowed for running costs, a new start
+    needs the balance to cover its first cost (:meth:`covers`)."""
+
+    def __init__(self, annual: float):
+        self.annual = annual
+        self.balance = annual
+        self.year = 0
+
+    def renew(self, week: float) -> None:
+        year = int(week // 52)
+        if year > self.year:
+            self.year, self.balance = year, self.annual
+
+    def covers(self, usd: float) -> bool:
+        return self.balance >= usd
+
+    def pay(self, usd: float) -> None:
+        self.balance -= usd
 
 
 class MediatorStatus(StrEnum):
@@ -204,6 +316,7 @@ class Mediator(mesa.Agent):
         self.request: Request | None = None
         self.arrive_week = float("nan")
         self.until_week = float("nan")
+        self.standby = False  # travelling with (and holding a place of) the standby team
 
     @property
     def party(self) -> int | None:

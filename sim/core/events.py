@@ -34,6 +34,7 @@ class EventKind(StrEnum):
     MEDIATION_FAILED = "mediation_failed"  # an engagement ends without agreement
     ENGAGEMENT_ENDED = "engagement_ended"  # the crisis closed while the envoy was engaged
     RELAPSE = "relapse"                # violence onset of a party that had an agreement
+    COUNCIL_BLOCKED = "council_blocked"  # the Security Council cannot decide on a crisis
 
 
 class EventLog:

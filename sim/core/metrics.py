@@ -112,19 +112,39 @@ OUTCOMES: dict[str, Outcome] = {o.key: o for o in (
     Outcome("violence_missed", "Onsets missed", "onsets", _M, _REP,
             "violence onsets that no warning preceded (7.14)"),
     Outcome("crises_answered", "Crises answered", "crises", _M, _REP,
-            "crises on which at least one decision was taken"),
+            "crises that saw an action on the ground (a statement issued, a mission "
+            "deployed, an envoy arrived)"),
+    Outcome("crises_unanswered", "Crises unanswered", "crises", _M, _MIN,
+            "crises that closed, or outlived the run, with no action on the ground"),
     Outcome("first_warning_week", "First warning", "week", _M, _REP,
             "week of the run's first warning (nan if none)"),
     Outcome("first_action_week", "First action", "week", _M, _REP,
-            "week of the run's first decision (nan if none)"),
+            "week of the run's first action on the ground (nan if none)"),
+    Outcome("warning_to_decision_weeks", "Warning-to-decision gap", "weeks (mean per run)",
+            _M, _MIN, "mean over crises with a decision of first-decision week − warning "
+            "week (nan if none)"),
     Outcome("warning_to_action_weeks", "Warning-to-action gap", "weeks (mean per run)", _M,
-            _MIN, "mean over answered crises of first-action week − warning week (nan if "
-            "none)"),
+            _MIN, "mean over answered crises of first-action week (on the ground) − warning "
+            "week (nan if none)"),
+    *(Outcome(f"gap_{part}_weeks", f"Gap: {label}", "weeks (mean per run)", _M, _REP,
+              f"mean over answered crises of the part of the gap spent {label} (7.15; the "
+              "parts sum to the gap; nan if none)")
+      for part, label in (("trigger", "waiting for the trigger"),
+                          ("agenda", "waiting on the agenda"),
+                          ("decision", "deciding (delay, consensus, coordination)"),
+                          ("consent", "waiting for consent"),
+                          ("resources", "waiting for resources"),
+                          ("deployment", "deploying"))),
     Outcome("actions", "Actions", "decisions", _M, _REP,
             "decisions carried out: statements, consented fact-finding missions, envoy "
             "requests (refused missions count in consent_refusals)"),
-    Outcome("consent_refusals", "Consent refused", "missions", _M, _REP,
-            "fact-finding missions refused by the host"),
+    Outcome("consent_refusals", "Consent refused", "tries", _M, _REP,
+            "tries at the host's consent (missions, envoys) that were refused"),
+    Outcome("council_blocked", "Council blocked", "crises", _M, _REP,
+            "crises on which the Security Council could not decide (politics)"),
+    Outcome("unfunded_dropped", "Dropped unfunded", "decisions", _M, _REP,
+            "decisions dropped because their body's fund could not pay "
+            "(policy.unfunded=drop)"),
     Outcome("deployments", "Deployments", "deployments", _M, _REP,
             "fact-finding missions deployed plus envoys dispatched"),
     Outcome("agreements", "Agreements", "agreements", _M, _REP,
@@ -230,9 +250,15 @@ def response_outcomes(model: "ConflictModel", kinds) -> dict[str, float]:
     """Warnings and their scores, the response's timing, results and costs."""
     p, table = model.params, model.warning.table
     warning_week = table.column("warning_week")
-    action_week = table.column("first_action_week")
+    action_week = table.column("action_week")
+    decision_week = table.column("decision_week")
     answered = ~np.isnan(action_week)
+    decided = ~np.isnan(decision_week)
     gap = action_week[answered] - warning_week[answered]
+    to_decision = decision_week[decided] - warning_week[decided]
+    mean = lambda x: float(x.sum() / x.size) if x.size else float("nan")  # noqa: E731
+    parts = {f"gap_{name.removeprefix('wait_')}_weeks": mean(table.column(name)[answered])
+             for name in table.WAITS}
     levels = model.level_history[1:]
     conflict_cost = model.dt * (
         (levels == Level.VIOLENCE).sum() * p.costs.violence_usd_per_party_week
@@ -243,12 +269,18 @@ def response_outcomes(model: "ConflictModel", kinds) -> dict[str, float]:
         **score_warnings(table.column("party"), warning_week, table.column("closed_week"),
                          model.level_history, model.weeks, p.warning.score_horizon_weeks),
         "crises_answered": int(answered.sum()),
+        "crises_unanswered": int((~answered).sum()),
         "first_warning_week": first(warning_week),
         "first_action_week": first(action_week),
         # sum / count, as pandas' mean of these columns (model.crises) computes it
-        "warning_to_action_weeks": float(gap.sum() / gap.size) if gap.size else float("nan"),
+        "warning_to_decision_weeks": mean(to_decision),
+        "warning_to_action_weeks": mean(gap),
+        **parts,
         "actions": int(kinds.get("action", 0)),
         "consent_refusals": int(kinds.get("consent_refused", 0)),
+        "council_blocked": int(kinds.get("council_blocked", 0)),
+        "unfunded_dropped": int(sum(getattr(i, "unfunded", 0) for i in
+                                    model.response.instruments.values())),
         "deployments": int(kinds.get("deployment", 0)),
         "agreements": int(kinds.get("agreement", 0)),
         "mediation_failures": int(kinds.get("mediation_failed", 0)),

@@ -52,7 +52,13 @@ class PartyState:
     region: np.ndarray           # int region code
     misperception: np.ndarray    # multiplier on noise_sd for perception errors
     cost: np.ndarray             # international cost of escalating (hostility/week)
+    salience: np.ndarray         # 0-1: how much outside powers care about the party
+    alignment: np.ndarray        # -1..1: the side of its patrons (0: no side)
     ripeness: float = 0.0        # will gained per unit of weariness
+
+    def stake(self, parties) -> np.ndarray:
+        """``salience × |alignment|``: how strongly outside powers hold a side there."""
+        return self.salience[parties] * np.abs(self.alignment[parties])
 
     @property
     def will_to_settle(self) -> np.ndarray:
@@ -146,8 +152,7 @@ class ConflictModel(mesa.Model):
             params=params, state=self.state, current=self.warning.current,
             neighbours=self.neighbours, log=self.event_log,
             rng=self.streams["interventions"], ledger=Ledger(), un=self.un,
-            regional_bodies=self.regional_bodies, dt=self.dt), self.warning.table,
-            INSTRUMENTS)
+            regional_bodies=self.regional_bodies, dt=self.dt), self.warning, INSTRUMENTS)
         self._level_rows = [self.state.level.copy()]
         self._hostility_rows = ([self.state.hostility.astype(np.float32)]
                                 if params.record.hostility else None)
@@ -186,6 +191,9 @@ class ConflictModel(mesa.Model):
         hostility = override("hostility", hostility)
         will = override("will_to_settle", will)
         past_war = override("past_war", past_war, lambda v: bool(int(float(v))))
+        salience, alignment = self._politics_of(n)
+        salience = override("salience", salience)
+        alignment = override("alignment", alignment)
         grievance_base = grievance + p.history.grievance_boost * past_war
         level = dynamics.update_levels(hostility, np.zeros(n, np.int8), self._thresholds, 0.0)
         region = np.array([int(attrs[v]["region"]) for v in self.party_ids], dtype=np.int64)
@@ -195,7 +203,15 @@ class ConflictModel(mesa.Model):
             weariness=np.zeros(n), will_base=will,
             past_war=past_war, ever_violent=level >= Level.VIOLENCE, region=region,
             misperception=np.full(n, dyn.misperception), cost=np.zeros(n),
-            ripeness=dyn.ripeness)
+            salience=salience, alignment=alignment, ripeness=dyn.ripeness)
+
+    def _politics_of(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each party's salience (beta, mean ``politics.salience_mean``) and alignment
+        (uniform in [-1, 1]), from the ``politics`` stream (drawn even when politics is
+        off, so switching it never shifts another draw)."""
+        rng = self.streams["politics"]
+        salience = _beta(rng, self.params.politics.salience_mean, WILL_CONCENTRATION, n)
+        return salience, rng.uniform(-1.0, 1.0, n)
 
     def _build_bodies(self) -> None:
         """The UN, one regional body per region, and their pools of mediators."""
@@ -289,6 +305,7 @@ class ConflictModel(mesa.Model):
         if closed.size:
             self.event_log.add_many(week, EventKind.CRISIS_CLOSED, closed, "",
                                     ("crisis {}", w.closed_ids))
+            self.response.on_closed(closed)
 
     def _apply_shocks(self) -> None:
         s, p, week = self.state, self.params.shocks, self.week

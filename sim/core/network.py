@@ -40,6 +40,8 @@ NODE_ATTRIBUTES: dict[str, tuple[str, object]] = {
                   lambda v: 0 <= v <= MAX_HOSTILITY),
     "will_to_settle": from_bounds(_DYN["will_to_settle_mean"]),
     "past_war": ("true/false or 0/1", lambda v: v in (0, 1)),
+    "salience": ("a finite number in [0, 1]", lambda v: 0 <= v <= 1),
+    "alignment": ("a finite number in [-1, 1]", lambda v: -1 <= v <= 1),
 }
 WEIGHT_RULE = f"a finite number in [0, {MAX_WEIGHT:g}]"
 

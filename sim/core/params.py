@@ -56,6 +56,7 @@ MAX_WEIGHT = 1e6       # a tie weight (generated or read from a file)
 MAX_USD = 1e12         # one cost item
 MAX_SEED = 2**63 - 1   # seeds are kept as 64-bit integers in the tables
 MAX_STEPS = 100_000    # steps of one run (about a minute of a default run's time)
+UNLIMITED = 1_000_000  # a capacity that never binds (attention, pools, standby team)
 #: ``network.kind``: the generated families of ``sim.core.network.FAMILIES``, and files.
 NETWORK_KINDS = ("regional_blocks", "small_world", "scale_free", "file")
 PROTOTYPE = "DESIGN.md §3 prototype, calibrated (docs/model.md, Calibration)"
@@ -342,7 +343,29 @@ class BodyParams:
                            unit="envoys", ge=0, le=1000)
     standby_team: bool = param(True, help="A standby team of mediation experts: envoys "
                                "deploy within 72 hours (else instruments.envoy."
-                               "deploy_days).", source="¶17 (deployable within 72 hours)")
+                               "deploy_days), as many at once as standby_capacity.",
+                               source="¶17 (deployable within 72 hours)")
+    standby_capacity: int = param(UNLIMITED, help="Deployments the standby team can "
+                                  "support at once (its experts go with the envoy for the "
+                                  "engagement); an envoy sent when all are busy travels in "
+                                  "instruments.envoy.deploy_days.", unit="deployments",
+                                  ge=0, le=UNLIMITED, source="¶17")
+    attention_capacity: int = param(UNLIMITED, help="Situations it can actively handle at "
+                                    "once: a crisis it is to act on waits on its agenda "
+                                    "until a place frees (its crisis closes, or it has done "
+                                    "what its policy says), the most severe as it sees them "
+                                    "first.", unit="situations", ge=1, le=UNLIMITED,
+                                    source="¶12-¶13 (case-by-case engagement)")
+    fact_finding_teams: int = param(UNLIMITED, help="Fact-finding missions it can have in "
+                                    "the field at once (a team is busy from dispatch to the "
+                                    "mission's end).", unit="missions", ge=0, le=UNLIMITED,
+                                    source="¶32; modelling choice")
+    rapid_response_usd_per_year: float = param(
+        MAX_USD, help="Its rapid-response fund, renewed each year (unspent money lapses): "
+        "its statements, missions and envoys are paid from it, and one is started only if "
+        "the fund covers its first cost (a statement, a deployment and its first week); "
+        "else it waits or is dropped (policy.unfunded).", unit="USD/year", ge=0, le=MAX_USD,
+        source="¶17, ¶64, ¶68 (predictable funding for rapid response)")
 
 
 @dataclass
@@ -419,7 +442,9 @@ class StatementParams:
 class FactFindingParams:
     """Fact-finding missions and inquiries (¶32, ¶47, ¶66)."""
 
-    consent_probability: float = param(0.7, help="Chance the host consents to a mission.",
+    consent_probability: float = param(0.7, help="Chance the host consents to a mission "
+                                       "when asked at crisis level, without patrons "
+                                       "(consent.* moves it with the party's state).",
                                        unit="probability", ge=0, le=1,
                                        source="¶42 (sovereignty concerns)")
     deploy_days: float = param(28.0, help="Days from consent to the mission on the ground.",
@@ -442,6 +467,13 @@ class FactFindingParams:
 class EnvoyParams:
     """Envoy deployment: good offices, mediation, shuttle diplomacy (¶16-¶21, ¶61)."""
 
+    consent: bool = param(False, help="Whether the host must accept the envoy (good "
+                          "offices need the parties' consent): asked as for fact-finding, "
+                          "with consent_probability.", source="¶41-¶42")
+    consent_probability: float = param(0.8, help="Chance the host accepts an envoy when "
+                                       "asked at crisis level, without patrons.",
+                                       unit="probability", ge=0, le=1,
+                                       source="¶41-¶42; modelling choice")
     deploy_days: float = param(21.0, help="Days to deploy an envoy without a standby team "
                                "or regional office.", unit="days", ge=0, le=3650)
     standby_deploy_days: float = param(3.0, help="Days to deploy with a standby team.",
@@ -490,6 +522,59 @@ class InstrumentParams:
     statement: StatementParams = field(default_factory=StatementParams)
     fact_finding: FactFindingParams = field(default_factory=FactFindingParams)
     envoy: EnvoyParams = field(default_factory=EnvoyParams)
+
+
+@dataclass
+class PoliticsParams:
+    """Outside powers' stakes in each party, which make a body's unity crisis-specific
+    (¶12-¶16, ¶41-¶42, ¶51-¶52)."""
+
+    enabled: bool = param(False, help="Switch for politics: off, every crisis meets the "
+                          "bodies' own unity and the Council is never blocked.")
+    salience_mean: float = param(0.3, help="Mean salience of a party: how much outside "
+                                 "powers care about it (beta distributed over parties; a "
+                                 "network file's 'salience' attribute overrides it).",
+                                 unit="0-1", ge=0, le=1, source="modelling choice")
+    polarisation: float = param(0.6, help="How much a salient, aligned party divides the "
+                                "Council: its unity for the crisis is un.unity × (1 − "
+                                "polarisation × salience × |alignment|).", unit="0-1", ge=0,
+                                le=1, source="¶16 (strong international interests); "
+                                "modelling choice")
+    veto_rate: float = param(0.5, help="Chance the Council cannot decide at all (a veto) "
+                             "on a crisis of salience × |alignment| = 1 (proportional "
+                             "below); a blocked UN leaves the lead to the regional body "
+                             "where the partnership allows (un_lead, joint).",
+                             unit="probability", ge=0, le=1, source="¶12-¶13; modelling "
+                             "choice")
+    involvement: float = param(0.5, help="How much its own members' stakes divide a "
+                               "regional body: its unity for a crisis is regional.unity × "
+                               "(1 − involvement × share of the party's neighbours in its "
+                               "region that are in crisis or worse).", unit="0-1", ge=0,
+                               le=1, source="¶51-¶52; modelling choice")
+    unity_leverage: float = param(0.5, help="How much a divided lead body weakens its "
+                                  "envoy: the chance of agreement × (1 − unity_leverage × "
+                                  "(1 − unity)).", unit="0-1", ge=0, le=1,
+                                  source="¶16 (an envoy's leverage needs united backing)")
+
+
+@dataclass
+class ConsentParams:
+    """Host consent, for the instruments that need it (fact-finding, envoys when
+    instruments.envoy.consent): a try's chance is the instrument's consent_probability
+    moved on the log-odds scale by the party's state and its patrons (¶42)."""
+
+    deterioration: float = param(0.0, help="Log-odds added per level above crisis (and "
+                                 "taken per level below): visible deterioration opens "
+                                 "political space, early consent is harder.",
+                                 unit="log-odds/level", ge=0, le=10,
+                                 source="¶42; modelling choice")
+    patron: float = param(0.0, help="Log-odds taken at salience × |alignment| = 1: a strong "
+                          "patron makes refusal cheaper.", unit="log-odds", ge=0, le=20,
+                          source="¶42; modelling choice")
+    retry_weeks: float = param(4.0, help="Weeks before a refused request is asked again.",
+                               unit="weeks", gt=0, le=520, source="modelling choice")
+    max_tries: int = param(1, help="Tries per request (a refusal after the last one ends "
+                           "it).", unit="tries", ge=1, le=100, source="modelling choice")
 
 
 @dataclass
@@ -556,6 +641,10 @@ class PolicyParams:
                                    "mechanism for deciding who does what; without one, "
                                    "partnerships add coordination_days.",
                                    source="¶52, ¶69")
+    unfunded: str = param("wait", help="What a decision does when its body's rapid-response "
+                          "fund cannot pay: wait until it can (the fund is renewed each "
+                          "year), or be dropped.", choices=("wait", "drop"),
+                          source="¶64, ¶68")
     coordination_days: float = param(21.0, help="Coordination delay of a partnership "
                                      "without a shared mechanism.", unit="days", ge=0, le=3650,
                                      source="¶52, ¶69; modelling choice")
@@ -595,6 +684,8 @@ class Params:
     un: UNParams = field(default_factory=UNParams)
     regional: RegionalParams = field(default_factory=RegionalParams)
     instruments: InstrumentParams = field(default_factory=InstrumentParams)
+    politics: PoliticsParams = field(default_factory=PoliticsParams)
+    consent: ConsentParams = field(default_factory=ConsentParams)
     costs: CostParams = field(default_factory=CostParams)
     policy: PolicyParams = field(default_factory=PolicyParams)
     record: RecordParams = field(default_factory=RecordParams)

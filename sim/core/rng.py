@@ -25,6 +25,7 @@ STREAMS: tuple[str, ...] = (
     "interventions",  # outcomes decided by instruments (consent, agreements)
     "observation",    # early-warning observation noise
     "mesa",           # the generators Mesa's Model owns (model.rng, model.random)
+    "politics",       # outside powers' stakes in each party (salience, alignment)
 )
 
 

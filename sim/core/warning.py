@@ -44,17 +44,28 @@ class Observer:
 class CrisisTable:
     """Every crisis of a run as growable columns (one row per crisis, id = row).
 
-    Columns: ``party``, ``warning_week``, ``warned_by`` (observer index), ``alarm_week``,
-    ``first_action_week``, ``closed_week`` (nan while open) and ``actions``.
+    Columns: ``party``, ``warned_by`` (observer index); the weeks of its stages —
+    ``warning_week``, ``alarm_week`` (observers saw violence), ``agenda_week`` (a body
+    took it up), ``decision_week`` (its first decision), ``consent_week`` (the host's
+    first consent), ``action_week`` (the first action on the ground: a statement issued,
+    a mission deployed, an envoy arrived), ``closed_week`` (nan while open); the
+    warning-to-action gap of its first action in parts that sum to it (:data:`WAITS`:
+    waiting for the trigger, on the agenda, to decide, for consent, for resources, for
+    deployment); ``actions`` (decisions taken), ``consent_tries`` and ``blocked`` (the
+    Council could not decide).
     """
 
-    FLOATS = ("warning_week", "alarm_week", "first_action_week", "closed_week")
+    #: The parts of a crisis's warning-to-action gap, in the order they are waited for.
+    WAITS = ("wait_trigger", "wait_agenda", "wait_decision", "wait_consent",
+             "wait_resources", "wait_deployment")
+    FLOATS = ("warning_week", "alarm_week", "agenda_week", "decision_week", "consent_week",
+              "action_week", "closed_week", *WAITS)
+    INTS = ("party", "warned_by", "actions", "consent_tries", "blocked")
 
     def __init__(self, capacity: int = 64):
         self.n = 0
-        self.party = np.zeros(capacity, dtype=np.int64)
-        self.warned_by = np.zeros(capacity, dtype=np.int64)
-        self.actions = np.zeros(capacity, dtype=np.int64)
+        for name in self.INTS:
+            setattr(self, name, np.zeros(capacity, dtype=np.int64))
         for name in self.FLOATS:
             setattr(self, name, np.full(capacity, np.nan))
 
@@ -66,7 +77,7 @@ class CrisisTable:
         k = parties.size
         if self.n + k > self.party.size:
             size = max(2 * self.party.size, self.n + k)
-            for name in ("party", "warned_by", "actions", *self.FLOATS):
+            for name in (*self.INTS, *self.FLOATS):
                 old = getattr(self, name)
                 new = np.full(size, np.nan) if old.dtype.kind == "f" else np.zeros(size, old.dtype)
                 new[:self.n] = old[:self.n]
@@ -79,10 +90,16 @@ class CrisisTable:
         return ids
 
     def record_actions(self, ids: np.ndarray, week: float) -> None:
-        """Decisions taken this week on crises ``ids`` (first action week kept)."""
+        """Decisions taken this week on crises ``ids`` (the first decision's week kept)."""
         self.actions[ids] += 1  # ids are distinct: one open crisis per party
-        first = self.first_action_week[ids]
-        self.first_action_week[ids] = np.where(np.isnan(first), week, first)
+        self.first(self.decision_week, ids, week)
+
+    @staticmethod
+    def first(column: np.ndarray, ids: np.ndarray, week: float) -> np.ndarray:
+        """Set ``column`` to ``week`` where it is still nan; returns the ids set now."""
+        new = ids[np.isnan(column[ids])]
+        column[new] = week
+        return new
 
     def column(self, name: str) -> np.ndarray:
         return getattr(self, name)[:self.n]
@@ -238,19 +255,37 @@ class EarlyWarning:
         """Last week's observed hostility, one row per layer (-inf where absent)."""
         return self._seen
 
+    def perceived(self, observer: int | None, parties: np.ndarray) -> np.ndarray:
+        """This week's hostility of ``parties`` as ``observer`` (an index of
+        :attr:`observers`) saw it; where it does not watch a party (or has no early
+        warning: ``None``), the highest any observer saw (warnings are shared)."""
+        seen = self._seen[:, parties]
+        best = seen.max(axis=0) if seen.shape[0] else np.zeros(parties.size)
+        if observer is None:
+            return best
+        mine = self.layer_observer[:, parties] == observer
+        return np.where(mine.any(axis=0), np.where(mine, seen, -np.inf).max(axis=0), best)
+
     def frame(self, party_ids: list) -> pd.DataFrame:
-        """One row per crisis: warning, alarm, first action, closing, the gap."""
+        """One row per crisis: its stages' weeks, the warning-to-action gap and its parts
+        (see :class:`CrisisTable`). ``first_action_week`` is the first action on the
+        ground (``action_week``)."""
         t = self.table
         names = np.array([o.name for o in self.observers] or [""], dtype=object)
         ids = np.asarray(party_ids, dtype=object)
+        weeks = {name: t.column(name) for name in ("warning_week", "alarm_week", "agenda_week",
+                                                   "decision_week", "consent_week")}
         return pd.DataFrame({
             "crisis": np.arange(len(t)), "party": ids[t.column("party")],
-            "warned_by": names[t.column("warned_by")],
-            "warning_week": t.column("warning_week"), "alarm_week": t.column("alarm_week"),
-            "first_action_week": t.column("first_action_week"),
+            "warned_by": names[t.column("warned_by")], **weeks,
+            "action_week": t.column("action_week"),
+            "first_action_week": t.column("action_week"),  # the name before issue 14
             "closed_week": t.column("closed_week"),
-            "warning_to_action_weeks": t.column("first_action_week") - t.column("warning_week"),
-            "actions": t.column("actions")})
+            "warning_to_action_weeks": t.column("action_week") - t.column("warning_week"),
+            "warning_to_decision_weeks": t.column("decision_week") - t.column("warning_week"),
+            **{name: t.column(name) for name in CrisisTable.WAITS},
+            "actions": t.column("actions"), "consent_tries": t.column("consent_tries"),
+            "blocked": t.column("blocked").astype(bool)})
 
 
 def score_warnings(party: np.ndarray, warning_week: np.ndarray, closed_week: np.ndarray,

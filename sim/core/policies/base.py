@@ -55,6 +55,10 @@ class Context:
         dt: weeks per step.
         follow_up: call with parties that an instrument followed up (a mission deployed,
             an envoy sent): other instruments hear of it (statements regain force).
+        resourced, on_ground: call as ``(slot, parties, week)`` when a slot's decision
+            has its resources (a team, an envoy, the money) and when it is acted on the
+            ground (a statement issued, a mission deployed, an envoy arrived): the
+            crisis table records the stages of the gap.
     """
 
     params: "Params"
@@ -68,6 +72,18 @@ class Context:
     regional_bodies: dict[int, "RegionalBody"]
     dt: float
     follow_up: Callable[[np.ndarray], None] = field(default=lambda parties: None)
+    resourced: Callable[..., None] = field(default=lambda slot, parties, week: None)
+    on_ground: Callable[..., None] = field(default=lambda slot, parties, week: None)
+
+    @property
+    def bodies(self) -> list:
+        """The acting bodies, the UN first."""
+        return ([self.un] if self.un is not None else []) + list(self.regional_bodies.values())
+
+    def pay(self, body, usd: float) -> None:
+        """Book ``usd`` on the run's ledger and on ``body``'s rapid-response fund."""
+        self.ledger.spend(usd)
+        body.fund.pay(usd)
 
     @property
     def n(self) -> int:
@@ -138,22 +154,32 @@ class Clock:
 
 
 class Slot:
-    """One instrument of the policy, with its per-party clocks and acting bodies.
+    """One instrument of the policy: its acting bodies per party and, per party, where its
+    current crisis is in the instrument's pipeline.
 
     Attributes (arrays over parties unless noted):
         spec, instrument: what the policy asks for, and the instrument that does it.
         bodies: list of the acting bodies per party, the lead first (absent ones dropped);
             lead: the first of them (None if no body can act).
         actor: the acting bodies' names ("UN", "RB2", "UN+RB2").
-        unity, issuers: mean unity and number of acting bodies (statement force).
-        decision_weeks: trigger-to-decision time; can_act: some body can act.
+        unity, issuers: mean unity and number of acting bodies (statement force);
+            unity_now: the same for the current crisis (politics make it crisis-specific).
+        coordination_weeks: the partnership's coordination time; can_act: some body can act.
+        crisis: the crisis the slot was triggered for (-1: none);
+            trigger_week, agenda_week, decision_week, consent_week, resourced_week: when it
+            reached each stage for that crisis (nan: not yet).
+        rerouted: the Council was blocked, the regional body leads this crisis.
         decisions: :class:`Clock` of the next decisions; repeat: repeats so far.
+        consent: :class:`Clock` of the next try at the host's consent; tries: tries so far.
         stages: :class:`Clock` of a later stage (a mission's deployment).
         cache: an instrument's per-slot constants.
     """
 
+    STAGES = ("trigger_week", "agenda_week", "decision_week", "consent_week",
+              "resourced_week")
+
     def __init__(self, spec: "InstrumentSpec", instrument: "Instrument",
-                 per_region: dict[int, tuple], decision_weeks: Callable,
+                 per_region: dict[int, tuple], coordination: Callable,
                  regions: np.ndarray):
         self.spec, self.instrument = spec, instrument
         n = regions.size
@@ -162,16 +188,40 @@ class Slot:
         self.lead = [bs[0] if bs else None for bs in self.bodies]
         self.cache: dict[str, object] = {}
         table = {r: ("+".join(b.name for b in bs), float(np.mean([b.params.unity for b in bs]))
-                     if bs else 0.0, len(bs), decision_weeks(spec, bs) if bs else np.inf)
+                     if bs else 0.0, len(bs), coordination(spec, bs) if bs else np.inf)
                  for r, bs in per_region.items()}
         self.actor = np.array([table[r][0] for r in regions], dtype=object)
         self.unity = np.array([table[r][1] for r in regions])
+        self.unity_now = self.unity.copy()
         self.issuers = np.array([table[r][2] for r in regions], dtype=np.int64)
-        self.decision_weeks = np.array([table[r][3] for r in regions])
+        self.coordination_weeks = np.array([table[r][3] for r in regions])
         self.can_act = self.issuers > 0
+        self.crisis = np.full(n, -1, dtype=np.int64)
+        for name in self.STAGES:
+            setattr(self, name, np.full(n, np.nan))
+        self.rerouted = np.zeros(n, dtype=bool)
         self.decisions = Clock(n)
         self.repeat = np.zeros(n, dtype=np.int64)
+        self.consent = Clock(n)
+        self.tries = np.zeros(n, dtype=np.int64)
         self.stages = Clock(n)
+
+    def lead_of(self, party: int):
+        """The body that leads this slot's current crisis at ``party``."""
+        if self.rerouted[party]:
+            return self.bodies[party][-1]  # the regional body, when the Council is blocked
+        return self.lead[party]
+
+    def reset(self, parties: np.ndarray, crises: np.ndarray, week: float) -> None:
+        """Triggered for new crises at ``parties``: the pipeline starts again."""
+        self.crisis[parties] = crises
+        for name in self.STAGES:
+            getattr(self, name)[parties] = np.nan
+        self.trigger_week[parties] = week
+        self.rerouted[parties] = False
+        self.unity_now[parties] = self.unity[parties]
+        self.repeat[parties] = 0
+        self.tries[parties] = 0
 
 
 class Instrument:
@@ -218,10 +268,25 @@ class Instrument:
     def on_follow_up(self, parties: np.ndarray) -> None:
         """Another instrument followed up at ``parties``."""
 
+    def on_crisis_closed(self, parties: np.ndarray) -> None:
+        """Crises closed at ``parties`` (pending work for them will be dropped)."""
+
     # ----------------------------------------------------------- its records
     def records(self):
         """A table of what it did, one row per deployment or mission (None: none kept)."""
         return None
+
+    #: Whether the host must consent before it acts (the response asks, with retries).
+    needs_consent: ClassVar[bool] = False
+
+    def consent_probability(self) -> float:
+        """The chance a host consents at crisis level without patrons."""
+        return 1.0
+
+    def holds(self, body, parties: np.ndarray, week: float) -> np.ndarray:
+        """Per party: still busy for ``body`` (an envoy engaged, a mission in the field,
+        a request waiting for resources); a body keeps such situations on its agenda."""
+        return np.zeros(parties.size, dtype=bool)
 
     # ----------------------------------------------------------- helpers
     def log_many(self, week: float, kind: EventKind, parties: np.ndarray, actor, detail

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.core.agents import Body, Mediator, Request, Stage
+from sim.core.agents import Body, Mediator, MediatorStatus, Request, Stage
 from sim.core.dynamics import Level
 from sim.core.events import EventKind
 from sim.core.params import EnvoyParams
@@ -17,15 +17,20 @@ CRISIS = int(Level.CRISIS)
 class EnvoyDeployment(Instrument):
     """An envoy from the acting body's limited pool (good offices, mediation).
 
-    The request waits in the lead body's queue for a free mediator (:meth:`Body.dispatch`);
-    travel takes ``standby_deploy_days`` with a standby team, ``un.office_deploy_days`` in
-    a UN regional office's region, else ``deploy_days`` (:meth:`Body.deploy_days`). While
-    engaged (:meth:`Mediator.advance`), each week an agreement happens with probability
-    ``base_rate × credibility × will to settle × leverage × legitimacy × intensity``
-    (capped at 1), where leverage is ``1 + partner_leverage`` when a partner backs the
-    envoy. An agreement cuts hostility and grievance of the party and of its neighbours
-    in crisis (a :class:`Settlement`), and leaves a peace dividend that erodes (slowly
-    with follow-up); the dividend is the envoy's cost of re-escalating.
+    With ``consent``, the host must accept the envoy first (asked by the response). The
+    request then waits in the lead body's queue for a free mediator and for its fund to
+    cover the deployment and a first week (:meth:`Body.dispatch`; unpaid requests wait or
+    are dropped, ``policy.unfunded``); travel takes ``standby_deploy_days`` with one of the
+    standby team's free deployments (``standby_capacity``), ``un.office_deploy_days`` in a
+    UN regional office's region, else ``deploy_days`` (:meth:`Body.deploy_days`). Its
+    arrival is its action on the ground. While engaged (:meth:`Mediator.advance`), each
+    week an agreement happens with probability ``base_rate × credibility × will to settle
+    × leverage × legitimacy × intensity`` (capped at 1), where leverage is ``1 +
+    partner_leverage`` when a partner backs the envoy and, with politics, less when the
+    lead body is divided on the crisis (``politics.unity_leverage``, ¶16). An agreement
+    cuts hostility and grievance of the party and of its neighbours in crisis (a
+    :class:`Settlement`), and leaves a peace dividend that erodes (slowly with follow-up);
+    the dividend is the envoy's cost of re-escalating.
 
     State (per party): ``dividend`` (hostility/week), ``agreed`` (had an agreement in this
     run); the mediators of every body's pool; a record of every deployment.
@@ -40,6 +45,13 @@ class EnvoyDeployment(Instrument):
     params_group = "envoy"
     params: EnvoyParams
 
+    @property
+    def needs_consent(self) -> bool:  # type: ignore[override]
+        return self.params.consent
+
+    def consent_probability(self) -> float:
+        return self.params.consent_probability
+
     def __init__(self, ctx: Context):
         super().__init__(ctx)
         n, p = ctx.n, self.params
@@ -50,6 +62,7 @@ class EnvoyDeployment(Instrument):
         bodies = ([ctx.un] if ctx.un is not None else []) + list(ctx.regional_bodies.values())
         self.mediators: list[Mediator] = [m for b in bodies for m in b.mediators]
         self.cancelled = 0          # requests dropped because their crisis closed
+        self.unfunded = 0           # requests dropped for want of money (policy.unfunded)
         self._deployments: list[list] = []
         self._open: dict[int, list] = {}  # mediator id -> its row of _deployments
 
@@ -60,23 +73,31 @@ class EnvoyDeployment(Instrument):
         self.log_many(week, EventKind.ACTION, parties, slot.actor[parties], "envoy requested")
         touched: dict[Body, None] = {}  # ordered: dispatch (and its events) in a fixed order
         for i, crisis in zip(parties.tolist(), self.ctx.current[parties].tolist()):
-            body = slot.lead[i]
+            body = slot.lead_of(i)
             body.request(Request(i, crisis, slot, week))
             touched[body] = None
         for body in touched:
             self._dispatch(body, week)
 
     def _dispatch(self, body: Body, week: float) -> None:
-        """Send ``body``'s free mediators to its waiting requests."""
+        """Send ``body``'s free mediators to its waiting requests it can pay for."""
         ctx, p = self.ctx, self.params
-        sent, dropped = body.dispatch(ctx.current)
+        sent, dropped, unfunded = body.dispatch(ctx.current, self._fundable)
         self.cancelled += dropped
+        self.unfunded += unfunded
         for mediator, request in sent:
             i = request.party
-            arrive = week + body.deploy_days(int(ctx.state.region[i]), p) / 7.0
+            region = int(ctx.state.region[i])
+            standby = body.params.standby_team and body.standby_free > 0 and not (
+                body is ctx.un and region in body.params.regional_offices)
+            if standby:
+                body.standby_free -= 1
+            mediator.standby = standby
+            arrive = week + body.deploy_days(region, p, standby) / 7.0
             mediator.send(request, arrive, arrive + request.slot.spec.duration_weeks)
             ctx.follow_up(np.array([i]))
-            ctx.ledger.spend(p.cost_usd_per_deployment * request.slot.spec.intensity)
+            ctx.pay(body, p.cost_usd_per_deployment * request.slot.spec.intensity)
+            ctx.resourced(request.slot, np.array([i]), week)
             ctx.log.add(week, EventKind.DEPLOYMENT, i, body.name,
                         f"envoy {mediator.unique_id} arrives week {arrive:g}")
             row = [i, request.crisis, body.name, mediator.unique_id, request.week, week,
@@ -84,9 +105,21 @@ class EnvoyDeployment(Instrument):
             self._deployments.append(row)
             self._open[mediator.unique_id] = row
 
+    def _fundable(self, request: Request):
+        """Can the lead body's fund pay the deployment and a first week? If not, the
+        request waits (False) or is dropped (None), as the policy says."""
+        p, intensity = self.params, request.slot.spec.intensity
+        first = (p.cost_usd_per_deployment + p.cost_usd_per_week * self.ctx.dt) * intensity
+        if request.slot.lead_of(request.party).fund.covers(first):
+            return True
+        return False if self.ctx.params.policy.unfunded == "wait" else None
+
     def _release(self, mediator: Mediator, week: float, outcome: str) -> None:
         row = self._open.pop(mediator.unique_id)
         row[7], row[8] = week, outcome
+        if mediator.standby:
+            mediator.body.standby_free += 1
+            mediator.standby = False
         mediator.release()
         self._dispatch(mediator.body, week)
 
@@ -95,11 +128,14 @@ class EnvoyDeployment(Instrument):
         for mediator in self.mediators:
             if mediator.request is None:
                 continue
-            ctx.ledger.spend(p.cost_usd_per_week * ctx.dt * mediator.slot.spec.intensity)
+            ctx.pay(mediator.body, p.cost_usd_per_week * ctx.dt * mediator.slot.spec.intensity)
             i, body = mediator.party, mediator.body
+            travelling = mediator.status is MediatorStatus.TRAVELLING
             stage = mediator.advance(week, int(ctx.current[i]))
             if stage is Stage.TRAVELLING:
                 continue
+            if travelling and stage is Stage.ENGAGED:  # arrived: the action on the ground
+                ctx.on_ground(mediator.slot, np.array([i]), week)
             if stage is Stage.CRISIS_CLOSED:
                 ctx.log.add(week, EventKind.ENGAGEMENT_ENDED, i, body.name, "crisis closed")
                 self._release(mediator, week, "crisis closed")
@@ -116,11 +152,21 @@ class EnvoyDeployment(Instrument):
     def cost(self, week: float) -> np.ndarray:
         return self.dividend
 
+    def holds(self, body, parties: np.ndarray, week: float) -> np.ndarray:
+        """Envoys of ``body`` travelling to or engaged at ``parties``, and its requests."""
+        here = {m.party for m in self.mediators if m.body is body and m.request is not None}
+        here |= {r.party for r in body.queue}
+        return np.array([i in here for i in parties.tolist()], dtype=bool)
+
     def agreement_probability(self, mediator: Mediator) -> float:
         """This week's chance that ``mediator`` brokers an agreement."""
         p, slot, i = self.params, mediator.slot, mediator.party
         legitimacy = mediator.body.params.legitimacy if mediator.body.members[i] else 1.0
-        leverage = 1.0 + p.partner_leverage * (len(slot.bodies[i]) - 1)
+        partners = 1 if slot.rerouted[i] else len(slot.bodies[i])
+        leverage = 1.0 + p.partner_leverage * (partners - 1)
+        politics = self.ctx.params.politics
+        if politics.enabled:  # a divided lead body weakens its envoy (¶16)
+            leverage *= 1.0 - politics.unity_leverage * (1.0 - slot.unity_now[i])
         prob = (p.base_rate * mediator.credibility * self.ctx.state.will_of(i) * leverage
                 * legitimacy * slot.spec.intensity)
         return float(min(max(prob, 0.0), 1.0))

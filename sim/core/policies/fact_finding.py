@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 import pandas as pd
 
+from sim.core.agents import Request
 from sim.core.dynamics import Level
 from sim.core.events import EventKind
 from sim.core.params import FactFindingParams
@@ -14,9 +17,12 @@ CRISIS = int(Level.CRISIS)  # a plain int compares with arrays much faster than 
 
 
 class FactFinding(Instrument):
-    """A fact-finding mission: needs consent, deploys after weeks, then for its duration
-    lowers misperception between the party and its neighbours, raises the accountability
-    cost of violence and sharpens observers' view of the party.
+    """A fact-finding mission: needs consent, then a team of its lead body's (a limited
+    pool) and its fund's money; deploys after ``deploy_days`` — its action on the ground
+    — and for its duration lowers misperception between the party and its neighbours,
+    raises the accountability cost of violence and sharpens observers' view of the party.
+    A request that finds no free team waits in the body's queue; one the fund cannot pay
+    waits or is dropped (``policy.unfunded``).
 
     State (per party): ``mission_until`` (week its mission ends; -inf: none),
     ``mission_intensity``; the number of active missions next to each party (ties in
@@ -35,6 +41,10 @@ class FactFinding(Instrument):
     name = "fact_finding"
     params_group = "fact_finding"
     params: FactFindingParams
+    needs_consent = True
+
+    def consent_probability(self) -> float:
+        return self.params.consent_probability
 
     def __init__(self, ctx: Context):
         super().__init__(ctx)
@@ -48,26 +58,61 @@ class FactFinding(Instrument):
         self._misperception = self._misperception_base.copy()
         self._noise_factor = np.ones(n)
         self._degree = np.diff(ctx.neighbours.indptr)
-        self._missions: list[tuple] = []  # (party, crisis, consent week, deploy week, until)
+        self._missions: list[tuple] = []  # (party, crisis, deploy week, until)
+        self._body = np.full(n, None, dtype=object)  # the lead body of each party's mission
+        self._held = np.zeros(n, dtype=np.int64)     # teams it holds there
+        self._queues: dict = {}  # body -> requests waiting for a team or money
+        self.cancelled = 0       # requests dropped because their crisis closed
+        self.unfunded = 0        # requests dropped for want of money (policy.unfunded=drop)
 
     def act(self, slot: Slot, parties: np.ndarray, week: float) -> None:
-        ctx, p = self.ctx, self.params
-        # one draw per request from the interventions stream
-        consent = ctx.rng.random(parties.size) < p.consent_probability
-        refused, agreed = parties[~consent], parties[consent]
-        self.log_many(week, EventKind.CONSENT_REFUSED, refused, slot.actor[refused],
-                      "fact_finding")
-        self.log_many(week, EventKind.ACTION, agreed, slot.actor[agreed],
+        """Consent given: the mission asks its lead body for a team and the money."""
+        self.log_many(week, EventKind.ACTION, parties, slot.actor[parties],
                       "fact_finding consented")
-        slot.stages.set(agreed, week + p.deploy_days / 7.0, ctx.current[agreed])
+        current = self.ctx.current
+        for i, crisis in zip(parties.tolist(), current[parties].tolist()):
+            body = slot.lead_of(i)
+            self._queues.setdefault(body, deque()).append(Request(i, crisis, slot, week))
+        for body in list(self._queues):
+            self._dispatch(body, week)
+
+    def _dispatch(self, body, week: float) -> None:
+        """Start the waiting missions of ``body`` while a team is free and its fund can
+        pay the first week: each deploys after ``deploy_days``."""
+        queue, current, p = self._queues[body], self.ctx.current, self.params
+        started: list[tuple[Slot, int]] = []
+        while queue and body.teams_free > 0:
+            request = queue[0]
+            if current[request.party] != request.crisis:  # closed while it waited
+                queue.popleft()
+                self.cancelled += 1
+                continue
+            if not body.fund.covers(p.cost_usd_per_week * self.ctx.dt
+                                    * request.slot.spec.intensity):
+                if self.ctx.params.policy.unfunded == "wait":
+                    break
+                queue.popleft()
+                self.unfunded += 1
+                continue
+            queue.popleft()
+            body.teams_free -= 1
+            self._body[request.party] = body
+            self._held[request.party] += 1
+            started.append((request.slot, request.party))
+        for slot in dict.fromkeys(s for s, _ in started):
+            parties = np.array([i for s, i in started if s is slot], dtype=np.int64)
+            slot.stages.set(parties, week + p.deploy_days / 7.0, current[parties])
+            self.ctx.resourced(slot, parties, week)
 
     def stage(self, slot: Slot, parties: np.ndarray, week: float) -> None:
+        """The mission is on the ground: its action."""
         until = week + slot.spec.duration_weeks
         self.mission_until[parties] = np.maximum(self.mission_until[parties], until)
         self.mission_intensity[parties] = slot.spec.intensity
         self.ctx.follow_up(parties)
         self.log_many(week, EventKind.DEPLOYMENT, parties, slot.actor[parties],
                       "fact_finding mission")
+        self.ctx.on_ground(slot, parties, week)
         crises = self.ctx.current[parties].tolist()
         self._missions += [(i, c, week, until) for i, c in zip(parties.tolist(), crises)]
 
@@ -75,13 +120,37 @@ class FactFinding(Instrument):
         active = self.mission_until > week + _EPS
         changed = (active != self._active).nonzero()[0]
         if changed.size:
+            ended = changed[~active[changed]]
             effects.misperception_changed, effects.observation = self._update_reach(
                 changed, active)
             effects.observation_changed = changed
+            self._release(ended)
         effects.misperception = self._misperception
         if self._n_active:
-            self.ctx.ledger.spend(self.params.cost_usd_per_week * self.ctx.dt
-                                  * float(self.mission_intensity[active].sum()))
+            weekly = self.params.cost_usd_per_week * self.ctx.dt
+            self.ctx.ledger.spend(weekly * float(self.mission_intensity[active].sum()))
+            for i in active.nonzero()[0].tolist():
+                self._body[i].fund.pay(weekly * self.mission_intensity[i])
+        for body, queue in self._queues.items():
+            if queue:
+                self._dispatch(body, week)
+
+    def _release(self, parties: np.ndarray) -> None:
+        """Missions over (or never deployed): their teams are free again."""
+        for i in parties.tolist():
+            if self._held[i]:
+                self._body[i].teams_free += int(self._held[i])
+                self._held[i], self._body[i] = 0, None
+
+    def on_crisis_closed(self, parties: np.ndarray) -> None:
+        """A mission not yet on the ground will not deploy: its team is released."""
+        self._release(parties[~self._active[parties]])
+
+    def holds(self, body, parties: np.ndarray, week: float) -> np.ndarray:
+        """Missions of ``body`` in the field (or on their way), and requests it queues."""
+        waiting = {r.party for r in self._queues.get(body, ())}
+        return np.array([self._body[i] is body or i in waiting for i in parties.tolist()],
+                        dtype=bool)
 
     def cost(self, week: float) -> np.ndarray | None:
         """Accountability: missions make violence costly where the party is in crisis."""

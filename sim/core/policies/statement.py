@@ -19,7 +19,10 @@ class EarlyStatement(Instrument):
     sent) or a new crisis restores full force.
 
     State (per party): ``attention`` (hostility/week), ``unanswered`` (statements since the
-    last follow-up).
+    last follow-up); statements decided but not yet paid for (the lead body's fund could
+    not cover them: they wait, or are dropped, as ``policy.unfunded`` says).
+
+    Its action on the ground is the statement itself: issued when decided and paid for.
 
     Sources:
         ¶47 (a small early step can matter more than a larger one later; sustained
@@ -35,25 +38,67 @@ class EarlyStatement(Instrument):
         super().__init__(ctx)
         self.attention = np.zeros(ctx.n)
         self.unanswered = np.zeros(ctx.n, dtype=np.int64)
+        self.unfunded = 0  # statements dropped for want of money (policy.unfunded=drop)
+        self._unpaid: list[tuple[Slot, np.ndarray, np.ndarray]] = []
         self._decay = 0.5 ** (ctx.dt / self.params.half_life_weeks)
 
     def begin_week(self, week: float) -> None:
         self.attention *= self._decay
 
     def act(self, slot: Slot, parties: np.ndarray, week: float) -> None:
-        p, spec = self.params, slot.spec
-        force = self.base_force(slot)[parties] * p.repeat_discount ** self.unanswered[parties]
+        paid, unpaid = self._fund(slot, parties)
+        if unpaid.size:
+            if self.ctx.params.policy.unfunded == "wait":
+                self._unpaid.append((slot, unpaid, self.ctx.current[unpaid]))
+            else:
+                self.unfunded += unpaid.size
+        if paid.size:
+            self._issue(slot, paid, week)
+
+    def _fund(self, slot: Slot, parties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The statements their lead body's fund covers, in order, and the others."""
+        cost = self.params.cost_usd * slot.spec.intensity * slot.issuers[parties]
+        paid = np.ones(parties.size, dtype=bool)
+        leads = [slot.lead_of(i) for i in parties.tolist()]
+        for body in dict.fromkeys(leads):
+            mine = np.array([b is body for b in leads])
+            paid[mine] = np.cumsum(cost[mine]) <= body.fund.balance
+        return parties[paid], parties[~paid]
+
+    def _issue(self, slot: Slot, parties: np.ndarray, week: float) -> None:
+        p, spec, ctx = self.params, slot.spec, self.ctx
+        force = self.base_force(slot, parties) * p.repeat_discount ** self.unanswered[parties]
         self.attention[parties] += force
         self.unanswered[parties] += 1
-        self.ctx.ledger.spend(p.cost_usd * spec.intensity * float(slot.issuers[parties].sum()))
+        cost = p.cost_usd * spec.intensity * slot.issuers[parties]
+        ctx.ledger.spend(p.cost_usd * spec.intensity * float(slot.issuers[parties].sum()))
+        for i, usd in zip(parties.tolist(), cost.tolist()):
+            slot.lead_of(i).fund.pay(usd)
         self.log_many(week, EventKind.ACTION, parties, slot.actor[parties],
                       ("statement force={:.4f}", force))
+        ctx.on_ground(slot, parties, week)
         every = spec.repeat_every_weeks
         if every > 0:
             more = (slot.repeat[parties] + 1) * every < spec.duration_weeks
             slot.repeat[parties] += 1
             again = parties[more]
-            slot.decisions.set(again, week + every, self.ctx.current[again])
+            slot.decisions.set(again, week + every, ctx.current[again])
+
+    def run_week(self, week: float, effects) -> None:
+        """Statements waiting for money are issued once their body's fund covers them."""
+        if not self._unpaid:
+            return
+        waiting, self._unpaid = self._unpaid, []
+        for slot, parties, crises in waiting:
+            live = parties[self.ctx.current[parties] == crises]
+            if live.size:
+                self.act(slot, live, week)
+
+    def holds(self, body, parties: np.ndarray, week: float) -> np.ndarray:
+        held = np.zeros(parties.size, dtype=bool)
+        for slot, waiting, _ in self._unpaid:
+            held |= np.isin(parties, [i for i in waiting.tolist() if slot.lead_of(i) is body])
+        return held
 
     def cost(self, week: float) -> np.ndarray:
         return self.attention
@@ -64,10 +109,9 @@ class EarlyStatement(Instrument):
     def on_follow_up(self, parties: np.ndarray) -> None:
         self.unanswered[parties] = 0
 
-    def base_force(self, slot: Slot) -> np.ndarray:
-        """Per party, the force of a first statement of ``slot`` (cached on the slot)."""
-        if slot.cache.get("base_force") is None:
-            p = self.params
-            slot.cache["base_force"] = (p.force * slot.spec.intensity * slot.unity
-                                        * (1 + p.extra_issuer_gain * (slot.issuers - 1)))
-        return slot.cache["base_force"]
+    def base_force(self, slot: Slot, parties: np.ndarray) -> np.ndarray:
+        """The force of a first statement of ``slot`` at ``parties``, at the unity of the
+        issuers on each crisis."""
+        p = self.params
+        return (p.force * slot.spec.intensity * slot.unity_now[parties]
+                * (1 + p.extra_issuer_gain * (slot.issuers[parties] - 1)))
