@@ -138,14 +138,22 @@ def atomic_dir_for(folder: Path):
     return atomic_dir(folder)
 
 
-def job_inputs(cfg: DictConfig, overrides: list[str]) -> dict[str, Any]:
-    """The swept inputs of a job, as table columns: scenario, policy, then each override."""
+def job_inputs(cfg: DictConfig, overrides: list[str],
+               choices: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The swept inputs of a job, as table columns: scenario, policy, then each override.
+
+    ``choices`` are Hydra's config-group choices (``HydraConfig.runtime.choices``): an
+    override of a group whose options set global keys (``lever=``) is shown by name."""
     inputs: dict[str, Any] = {"scenario": cfg.scenario.name, "policy": cfg.policy.name}
+    choices = choices or {}
     for item in overrides:
         key = item.split("=", 1)[0].lstrip("+~")
         if key in inputs or key.startswith(("hydra", "study.", "run_dir", "sensitivity.")) \
                 or key == "experiment":
             continue  # how the sweep is run, not what it varies
+        if key in choices and "/" not in key and OmegaConf.select(cfg, key) is None:
+            inputs[key] = choices[key]  # a group of global settings: its option's name
+            continue
         value = OmegaConf.select(cfg, key)
         if isinstance(value, DictConfig) and "name" in value:
             value = value.name           # a group choice: scenario=, policy=, network=
@@ -172,7 +180,8 @@ def run_sweep_job(cfg: DictConfig) -> float:
     key = sweep.job_key(resolved)
     with writing_under(sweep_dir):
         try:
-            return _sweep_job(cfg, overrides, sweep_dir, resolved, key)
+            return _sweep_job(cfg, overrides, sweep_dir, resolved, key,
+                              dict(hc.runtime.choices))
         except Exception as exc:  # a failed job must not take the others' results with it
             reason = (describe_os_error(exc) if isinstance(exc, OSError)
                       and not isinstance(exc, FileExistsError) else str(exc))
@@ -189,7 +198,7 @@ def run_sweep_job(cfg: DictConfig) -> float:
 
 
 def _sweep_job(cfg: DictConfig, overrides: list[str], sweep_dir: Path, resolved: dict,
-               key: str) -> float:
+               key: str, choices: dict[str, Any]) -> float:
     from sim.core.rng import draw_seeds
     from sim.study import sweep
 
@@ -197,7 +206,7 @@ def _sweep_job(cfg: DictConfig, overrides: list[str], sweep_dir: Path, resolved:
     params = sim_config.to_params(app)
     study = app.study
     seeds = draw_seeds(study.root_seed, study.replications)
-    inputs = job_inputs(cfg, overrides)
+    inputs = job_inputs(cfg, overrides, choices)
     if study.runner == "sensitivity":
         from sim.study import sensitivity as sa
 
@@ -207,8 +216,10 @@ def _sweep_job(cfg: DictConfig, overrides: list[str], sweep_dir: Path, resolved:
         compute = lambda: sa.evaluate_chunk(  # noqa: E731
             params, problem, design, s.chunk, s.chunks, seeds, inputs)
     else:
-        compute = lambda: sweep.run_replications(  # noqa: E731
-            params, seeds, inputs, study.progress)
+        def compute() -> dict[str, pd.DataFrame]:
+            crises: list[pd.DataFrame] = []
+            runs = sweep.run_replications(params, seeds, inputs, study.progress, crises)
+            return {sweep.RUNS: runs, sweep.CRISES: pd.concat(crises, ignore_index=True)}
     folder, ran = sweep.run_job(sweep_dir, key, resolved, overrides, inputs, seeds,
                                 compute, root_seed=study.root_seed,
                                 replications=study.replications)

@@ -75,6 +75,9 @@ class StudyParams:
     runner: str = param("replications", help="What each job runs: seeded replications of "
                         "one configuration, or a chunk of a sensitivity design.",
                         choices=("replications", "sensitivity"))
+    reference: str = param("policy:none", help="What the report's paired differences are "
+                           "taken against: a swept input and its value, input:value — "
+                           "policy:none, or lever:baseline in experiment=capacity.")
 
 
 @dataclass
@@ -171,6 +174,10 @@ def _study_problems(app: AppConfig) -> list[tuple[str, Any, str]]:
                         ("sensitivity.outcome", app.sensitivity.outcome)):
         if value not in OUTCOME_KEYS:
             problems.append((name, value, outcomes))
+    key, sep, value = app.study.reference.partition(":")
+    if not (sep and key and value):
+        problems.append(("study.reference", app.study.reference,
+                         "input:value, e.g. policy:none or lever:baseline"))
     s = app.sensitivity
     if s.chunk >= s.chunks:
         problems.append(("sensitivity.chunk", s.chunk,

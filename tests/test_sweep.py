@@ -167,10 +167,10 @@ FAIL_ENVOY = """
 import runpy, sys
 import sim.study.sweep as sweep
 run = sweep.run_replications
-def broken(params, seeds, inputs, progress=False):
+def broken(params, seeds, inputs, progress=False, crises=None):
     if inputs["policy"] == "envoy":
         raise RuntimeError("the envoy job broke")
-    return run(params, seeds, inputs, progress)
+    return run(params, seeds, inputs, progress, crises)
 sweep.run_replications = broken
 sys.argv = ["sim", *sys.argv[1:]]
 runpy.run_module("sim", run_name="__main__")

@@ -42,6 +42,7 @@ __all__ = [
     "RecordParams",
     "ScenarioInfo",
     "ShockParams",
+    "UNCONSTRAINED",
     "iter_fields",
     "validate",
     "with_overrides",
@@ -57,6 +58,18 @@ MAX_USD = 1e12         # one cost item
 MAX_SEED = 2**63 - 1   # seeds are kept as 64-bit integers in the tables
 MAX_STEPS = 100_000    # steps of one run (about a minute of a default run's time)
 UNLIMITED = 1_000_000  # a capacity that never binds (attention, pools, standby team)
+#: The institutions of the model before issue 14, as dotted overrides: unlimited
+#: attention, fact-finding teams, standby capacity and funds, politics off, envoys without
+#: consent, one consent try moved by nothing. Under it the warning-to-action gap is the
+#: policy's delay + consensus + coordination + deployment (tests/test_institutions.py);
+#: the same settings are ``lever=unconstrained`` (configs/lever/unconstrained.yaml).
+UNCONSTRAINED: dict[str, Any] = {
+    **{f"{body}.{name}": UNLIMITED for body in ("un", "regional")
+       for name in ("attention_capacity", "fact_finding_teams", "standby_capacity")},
+    "un.rapid_response_usd_per_year": MAX_USD, "regional.rapid_response_usd_per_year": MAX_USD,
+    "politics.enabled": False, "instruments.envoy.consent": False,
+    "consent.deterioration": 0.0, "consent.patron": 0.0, "consent.max_tries": 1,
+}
 #: ``network.kind``: the generated families of ``sim.core.network.FAMILIES``, and files.
 NETWORK_KINDS = ("regional_blocks", "small_world", "scale_free", "file")
 PROTOTYPE = "DESIGN.md §3 prototype, calibrated (docs/model.md, Calibration)"
@@ -401,6 +414,33 @@ class UNParams(BodyParams):
                                             "office.", unit="USD/year", ge=0, le=MAX_USD,
                                             source="¶8 (UNOWA: under 8 million dollars a "
                                             "year)")
+    attention_capacity: int = param(
+        6, help="Situations the Secretariat and Council actively handle at once: a crisis "
+        "the UN is to act on waits on its agenda until a place frees (its crisis closes, or "
+        "the UN has done what its policy says), the most severe as the UN sees them first.",
+        unit="situations", ge=1, le=UNLIMITED,
+        source="¶12-¶13 (case-by-case engagement); no source gives a number: chosen so "
+        "that the busiest weeks of the default world bind (docs/model.md 7.16)")
+    fact_finding_teams: int = param(
+        3, help="Fact-finding missions the UN can have in the field at once (a team is "
+        "busy from dispatch to the mission's end).", unit="missions", ge=0, le=UNLIMITED,
+        source="¶32; three international commissions of inquiry mandated in 2011 "
+        "(Côte d'Ivoire, Libya, Syria; OHCHR)")
+    standby_capacity: int = param(
+        3, help="Deployments the standby team can support at once (its experts go with "
+        "the envoy for the engagement); an envoy sent when all are busy travels in "
+        "instruments.envoy.deploy_days.", unit="deployments", ge=0, le=UNLIMITED,
+        source="¶17; six experts at the team's launch, two sent to one engagement (UN "
+        "press release PA/1, 5 March 2008)")
+    rapid_response_usd_per_year: float = param(
+        10e6, help="The UN's rapid-response fund, renewed each year (unspent money "
+        "lapses): its statements, missions and envoys are paid from it, and one is started "
+        "only if the fund covers its first cost; else it waits or is dropped "
+        "(policy.unfunded). Regional offices are paid from the regular budget.",
+        unit="USD/year", ge=0, le=MAX_USD,
+        source="¶64, ¶68 (predictable funding for rapid response); no source gives a "
+        "number for this world: chosen above what envoys spend in a typical year and "
+        "below what fact-finding does (docs/model.md 7.16)")
 
 
 @dataclass
@@ -416,6 +456,23 @@ class RegionalParams(BodyParams):
                            unit="envoys", ge=0, le=1000)
     standby_team: bool = param(False, help="Whether it has a standby mediation team.",
                                source="¶17 (the UN's standby team); modelling choice")
+    standby_capacity: int = param(1, help="Deployments its standby team (if standby_team) "
+                                  "can support at once.", unit="deployments", ge=0,
+                                  le=UNLIMITED, source="modelling choice (a third of the "
+                                  "UN's)")
+    attention_capacity: int = param(
+        2, help="Situations each regional body actively handles at once (see "
+        "un.attention_capacity).", unit="situations", ge=1, le=UNLIMITED,
+        source="¶51-¶52; no source gives a number: chosen to bind when two of a region's "
+        "members are in crisis with a third waiting (docs/model.md 7.16)")
+    fact_finding_teams: int = param(1, help="Fact-finding missions each regional body can "
+                                    "have in the field at once.", unit="missions", ge=0,
+                                    le=UNLIMITED, source="modelling choice")
+    rapid_response_usd_per_year: float = param(
+        1e6, help="Each regional body's rapid-response fund, renewed each year.",
+        unit="USD/year", ge=0, le=MAX_USD,
+        source="¶64, ¶68; no source gives a number: chosen near what the busiest regional "
+        "body spends under the graduated policy in a year (docs/model.md 7.16)")
 
 
 @dataclass
@@ -467,9 +524,10 @@ class FactFindingParams:
 class EnvoyParams:
     """Envoy deployment: good offices, mediation, shuttle diplomacy (¶16-¶21, ¶61)."""
 
-    consent: bool = param(False, help="Whether the host must accept the envoy (good "
+    consent: bool = param(True, help="Whether the host must accept the envoy (good "
                           "offices need the parties' consent): asked as for fact-finding, "
-                          "with consent_probability.", source="¶41-¶42")
+                          "with consent_probability.", source="¶41-¶42 (the parties' will "
+                          "is decisive; sovereignty concerns)")
     consent_probability: float = param(0.8, help="Chance the host accepts an envoy when "
                                        "asked at crisis level, without patrons.",
                                        unit="probability", ge=0, le=1,
@@ -529,8 +587,9 @@ class PoliticsParams:
     """Outside powers' stakes in each party, which make a body's unity crisis-specific
     (¶12-¶16, ¶41-¶42, ¶51-¶52)."""
 
-    enabled: bool = param(False, help="Switch for politics: off, every crisis meets the "
-                          "bodies' own unity and the Council is never blocked.")
+    enabled: bool = param(True, help="Switch for politics: off, every crisis meets the "
+                          "bodies' own unity and the Council is never blocked.",
+                          source="¶12-¶16, ¶51-¶52")
     salience_mean: float = param(0.3, help="Mean salience of a party: how much outside "
                                  "powers care about it (beta distributed over parties; a "
                                  "network file's 'salience' attribute overrides it).",
@@ -563,18 +622,22 @@ class ConsentParams:
     instruments.envoy.consent): a try's chance is the instrument's consent_probability
     moved on the log-odds scale by the party's state and its patrons (¶42)."""
 
-    deterioration: float = param(0.0, help="Log-odds added per level above crisis (and "
+    deterioration: float = param(0.5, help="Log-odds added per level above crisis (and "
                                  "taken per level below): visible deterioration opens "
                                  "political space, early consent is harder.",
                                  unit="log-odds/level", ge=0, le=10,
-                                 source="¶42; modelling choice")
-    patron: float = param(0.0, help="Log-odds taken at salience × |alignment| = 1: a strong "
+                                 source="¶42; no source gives a number: chosen so that a "
+                                 "0.7 chance at crisis is 0.59 at tension and 0.79 at "
+                                 "violence")
+    patron: float = param(2.0, help="Log-odds taken at salience × |alignment| = 1: a strong "
                           "patron makes refusal cheaper.", unit="log-odds", ge=0, le=20,
-                          source="¶42; modelling choice")
+                          source="¶42; no source gives a number: chosen so that the most "
+                          "protected party consents about a third as often (0.7 -> 0.24)")
     retry_weeks: float = param(4.0, help="Weeks before a refused request is asked again.",
                                unit="weeks", gt=0, le=520, source="modelling choice")
-    max_tries: int = param(1, help="Tries per request (a refusal after the last one ends "
-                           "it).", unit="tries", ge=1, le=100, source="modelling choice")
+    max_tries: int = param(3, help="Tries per request (a refusal after the last one ends "
+                           "it).", unit="tries", ge=1, le=100, source="modelling choice "
+                           "(a request renewed twice over two months)")
 
 
 @dataclass

@@ -9,14 +9,16 @@ Which outcomes are shown, and how each is summarised (a proportion or a mean) an
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from sim.core.metrics import OUTCOMES, Direction, Kind, Outcome
 from sim.study import stats
 from sim.study.sweep import input_columns
 
-__all__ = ["BASELINE", "DELAY", "HEADLINE", "better", "findings", "format_interval",
-           "format_value", "markdown_table", "paired_differences", "summary_table"]
+__all__ = ["BASELINE", "DELAY", "GAP_PARTS", "HEADLINE", "better", "findings", "format_interval",
+           "format_value", "gap_findings", "gap_table", "markdown_table",
+           "paired_differences", "parse_reference", "summary_table", "varying"]
 
 #: The outcomes a sweep's tables and report lead with, in this order.
 HEADLINE: list[Outcome] = [OUTCOMES[k] for k in (
@@ -65,19 +67,33 @@ def _baseline_first(frame: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
             .drop(columns="_after").reset_index(drop=True))
 
 
-def paired_differences(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Policy minus ``none`` on the same seeds (and same other inputs): mean and interval.
+def parse_reference(reference: str | None) -> tuple[str, str]:
+    """``"policy:none"`` (``study.reference``) -> ``("policy", "none")``: the swept input
+    and its value that paired differences are taken against."""
+    key, sep, value = (reference or f"policy:{BASELINE}").partition(":")
+    if not (sep and key and value):
+        raise ValueError(f"study.reference = {reference!r}: input:value, e.g. policy:none")
+    return key, value
+
+
+def paired_differences(runs: pd.DataFrame, level: float = 0.95,
+                       reference: str | None = None) -> pd.DataFrame:
+    """Each setting minus the reference (by default ``policy=none``) on the same seeds and
+    the same other inputs: mean and interval.
 
     Common random numbers make these paired differences far tighter than the difference
-    of two independent means.
+    of two independent means. No response ignores the delay, so against ``policy=none``
+    every delay is paired with the one run of ``none``.
     """
+    key, value = parse_reference(reference)
     groups = input_columns(runs)
-    if "policy" not in groups or BASELINE not in set(runs.policy):
+    if key not in groups or value not in set(runs[key].astype(str)):
         return pd.DataFrame()
-    others = [g for g in groups if g not in ("policy", DELAY)]
-    base = runs[runs.policy == BASELINE]
-    base = base.drop_duplicates(subset=others + ["seed"])  # none ignores the delay
-    merged = runs[runs.policy != BASELINE].merge(
+    ignored = (key, DELAY) if key == "policy" else (key,)
+    others = [g for g in groups if g not in ignored]
+    is_ref = runs[key].astype(str) == value
+    base = runs[is_ref].drop_duplicates(subset=others + ["seed"])
+    merged = runs[~is_ref].merge(
         base[others + ["seed"] + [o.key for o in HEADLINE]], on=others + ["seed"],
         suffixes=("", "_none"))
     rows = []
@@ -116,7 +132,8 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join([head, rule, *body])
 
 
-def findings(summary: pd.DataFrame, diffs: pd.DataFrame, groups: list[str]) -> list[str]:
+def findings(summary: pd.DataFrame, diffs: pd.DataFrame, groups: list[str],
+             reference: str | None = None) -> list[str]:
     """Sentences read off the tables (nothing here is typed in by hand)."""
     out = []
     best = summary.loc[summary["armed_conflict"].idxmin()]
@@ -131,7 +148,69 @@ def findings(summary: pd.DataFrame, diffs: pd.DataFrame, groups: list[str]) -> l
     if not diffs.empty:
         below = diffs[diffs["d_violence_party_weeks_high"] < 0]
         unclear = diffs[diffs["d_violence_party_weeks_high"] >= 0]
-        out.append(f"{len(below)} of {len(diffs)} policy settings lower violence "
-                   "party-weeks against no response with a 95% paired interval entirely "
-                   f"below zero; {len(unclear)} do not.")
+        key, value = parse_reference(reference)
+        against = "no response" if (key, value) == ("policy", BASELINE) else f"{key}={value}"
+        out.append(f"{len(below)} of {len(diffs)} settings lower violence party-weeks "
+                   f"against {against} with a 95% paired interval entirely below zero; "
+                   f"{len(unclear)} do not.")
+    return out
+
+
+#: The parts of a crisis's warning-to-action gap (``sim.warning.CrisisTable.WAITS``) and
+#: how the report names them.
+GAP_PARTS = {"wait_trigger": "waiting for the trigger", "wait_agenda": "waiting on the agenda",
+             "wait_decision": "deciding", "wait_consent": "waiting for consent",
+             "wait_resources": "waiting for resources", "wait_deployment": "deploying"}
+
+
+def varying(frame: pd.DataFrame, groups: list[str]) -> list[str]:
+    """The inputs of ``groups`` that take more than one value (``policy`` always)."""
+    return [g for g in groups if g == "policy" or frame[g].nunique(dropna=False) > 1]
+
+
+def gap_table(crises: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+    """Per group of swept inputs, from every crisis of its runs: crises, the share
+    answered (an action on the ground), the gap's median, 90th percentile and mean over
+    answered crises, the mean of each of its parts (they sum to the mean gap), and the
+    part that dominates the long gaps (those at or above the group's 90th percentile)."""
+    rows = []
+    for row, part in _by_group(crises, groups):
+        gap = part["warning_to_action_weeks"]
+        answered = part[gap.notna()]
+        row.update(crises=len(part), answered=len(answered) / len(part) if len(part) else
+                   float("nan"))
+        if len(answered):
+            g = answered["warning_to_action_weeks"]
+            p90 = float(np.quantile(g, 0.9))
+            row.update(median=float(g.median()), p90=p90, mean=float(g.mean()))
+            row.update({name: float(answered[name].mean()) for name in GAP_PARTS})
+            long = answered[g >= p90][list(GAP_PARTS)].mean()
+            row["long_gaps_mostly"] = str(long.idxmax())
+            row["long_gaps_share"] = float(long.max() / long.sum()) if long.sum() else 0.0
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def gap_findings(table: pd.DataFrame, groups: list[str], limit: int = 12) -> list[str]:
+    """One sentence per group (up to ``limit`` groups): how long the gap was, what it
+    was mostly spent on, and what made the long ones long (read off :func:`gap_table`)."""
+    if table.empty or "median" not in table.columns:
+        return []
+    shown = varying(table, groups)
+    out = []
+    for _, r in table.head(limit).iterrows():
+        name = ", ".join(f"{g}={r[g]}" for g in shown)
+        if r["median"] != r["median"]:
+            out.append(f"{name}: no crisis saw an action on the ground.")
+            continue
+        parts = pd.Series({k: r[k] for k in GAP_PARTS}).sort_values(ascending=False)
+        top = [f"{GAP_PARTS[k]} {v:.1f}" for k, v in parts.items() if v >= 0.05][:3]
+        out.append(
+            f"{name}: warning-to-action gap median {r['median']:.1f} weeks (90th "
+            f"percentile {r['p90']:.1f}; {r['answered']:.0%} of {int(r['crises'])} crises "
+            f"answered); its mean {r['mean']:.1f} weeks was {', '.join(top) or 'nothing'}; "
+            f"the longest tenth was mostly {GAP_PARTS[r['long_gaps_mostly']]} "
+            f"({r['long_gaps_share']:.0%} of it).")
+    if len(table) > limit:
+        out.append(f"… and {len(table) - limit} more settings in gaps.csv.")
     return out

@@ -20,14 +20,19 @@ import pandas as pd
 from sim.study.analysis import (
     BASELINE,
     DELAY,
+    GAP_PARTS,
     HEADLINE,
     better,
     findings,
     format_interval,
     format_value,
+    gap_findings,
+    gap_table,
     markdown_table,
     paired_differences,
+    parse_reference,
     summary_table,
+    varying,
 )
 from sim.study.storage import (
     FolderBusy,
@@ -47,6 +52,7 @@ from sim.study.sweep import (
     DamagedFile,
     input_columns,
     job_tables,
+    load_crises,
     load_failures,
     load_runs,
     missing_jobs,
@@ -101,7 +107,8 @@ def figure_comparison(summary: pd.DataFrame, folder: Path) -> str:
     plt = _plt()
     panels = [o for o in HEADLINE if o.key in ("armed_conflict", "violence_party_weeks",
                                                "total_cost_usd")]
-    groups = [g for g in summary.columns if g in ("scenario", "policy")]
+    inputs = list(summary.columns[:summary.columns.get_loc("runs")])
+    groups = [g for g in inputs if g != DELAY]
     rows = summary.groupby(groups, sort=False, dropna=False).first().reset_index() \
         if DELAY in summary.columns else summary
     rows = rows.assign(_base=rows.policy != BASELINE).sort_values(
@@ -156,6 +163,45 @@ def figure_delay(summary: pd.DataFrame, folder: Path) -> str | None:
     fig.suptitle("Outcome against the warning-to-action delay (mean, 95% interval)",
                  fontsize=11)
     return _save(fig, folder, "outcome_vs_delay")[0]
+
+
+def figure_gaps(crises: pd.DataFrame, table: pd.DataFrame, groups: list[str],
+                folder: Path) -> str | None:
+    """Per setting: the distribution of the per-crisis warning-to-action gap (answered
+    crises; box: quartiles, whiskers: 5th-95th percentile, diamond: mean) and its mean in
+    parts (stacked: the parts sum to the mean)."""
+    answered = crises[crises["warning_to_action_weeks"].notna()]
+    if answered.empty or "median" not in table.columns:
+        return None
+    plt = _plt()
+    shown = varying(table, groups)
+    table = table[table["median"].notna()]
+    labels = [" / ".join(str(r[g]) for g in shown) for _, r in table.iterrows()]
+    data = [part["warning_to_action_weeks"].to_numpy(float)
+            for _, part in answered.groupby(groups, sort=True, dropna=False)]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 0.42 * len(table) + 1.9),
+                                      sharey=True)
+    y = np.arange(len(table))
+    left.boxplot(data, positions=y, vert=False, whis=(5, 95), showfliers=False, widths=0.6)
+    left.plot(table["mean"], y, "D", color="tab:red", markersize=4, label="mean")
+    left.set_xlabel("weeks from first warning to first action on the ground", fontsize=9)
+    left.set_title("Gap per answered crisis", fontsize=10)
+    left.legend(fontsize=8, loc="lower right")
+    start = np.zeros(len(table))
+    colours = plt.get_cmap("tab10").colors
+    for (name, label), colour in zip(GAP_PARTS.items(), colours):
+        width = table[name].to_numpy(float)
+        right.barh(y, width, left=start, color=colour, label=label, height=0.6)
+        start += width
+    right.set_xlabel("weeks (mean per answered crisis)", fontsize=9)
+    right.set_title("What the gap was spent on", fontsize=10)
+    right.legend(fontsize=7, loc="lower right")
+    for ax in (left, right):
+        ax.grid(axis="x", alpha=0.3)
+    left.set_yticks(y, labels, fontsize=9)
+    left.invert_yaxis()
+    fig.suptitle("The warning-to-action gap: its distribution and its parts", fontsize=11)
+    return _save(fig, folder, "gap_distribution")[0]
 
 
 def figure_cost_risk(summary: pd.DataFrame, folder: Path) -> str:
@@ -303,16 +349,24 @@ def _build_report(sweep_dir: Path) -> Path:
         write_table(sweep_dir / "runs.parquet", runs)
         lines += sensitivity_section(sweep_dir, runs, meta["config"])
     else:
+        reference = (meta.get("config") or {}).get("study", {}).get("reference")
+        ref_key, ref_value = parse_reference(reference)
+        against_none = (ref_key, ref_value) == ("policy", BASELINE)
         summary = summary_table(runs)
-        diffs = paired_differences(runs)
+        diffs = paired_differences(runs, reference=reference)
         write_table(sweep_dir / "runs.parquet", runs)
         merged = summary.merge(diffs, how="left", on=input_columns(runs)) if not diffs.empty \
             else summary
         write_table(sweep_dir / "summary.csv", merged)
         figures = sweep_dir / "figures"
-        fig_names = [figure_comparison(summary, figures), figure_delay(summary, figures),
-                     figure_cost_risk(summary, figures)]
         groups = input_columns(runs)
+        crises = load_crises(sweep_dir)
+        gaps = gap_table(crises, groups) if not crises.empty else pd.DataFrame()
+        if not gaps.empty:
+            write_table(sweep_dir / "gaps.csv", gaps)
+        fig_names = [figure_comparison(summary, figures), figure_delay(summary, figures),
+                     figure_cost_risk(summary, figures),
+                     figure_gaps(crises, gaps, groups, figures) if not gaps.empty else None]
         n_jobs = len(job_tables(sweep_dir))
         seeds = sorted(set(runs.seed))
         lines += [
@@ -320,7 +374,8 @@ def _build_report(sweep_dir: Path) -> Path:
             f"({runs.groupby(groups, dropna=False).size().min()}–"
             f"{runs.groupby(groups, dropna=False).size().max()} seeded replications each; "
             f"the same {len(seeds)} seeds for every job: common random numbers).", "",
-            "## Findings", "", *[f"- {s}" for s in findings(summary, diffs, groups)], "",
+            "## Findings", "", *[f"- {s}" for s in findings(summary, diffs, groups, reference)],
+            "",
             "## Outcomes (mean and 95% interval)", "",
             "Intervals: Wilson for the risk of armed conflict (a proportion), percentile "
             "bootstrap (4,000 resamples, seeded) for means. Costs are per run.", "",
@@ -330,17 +385,31 @@ def _build_report(sweep_dir: Path) -> Path:
             table[o.summary_label] = [format_interval(r, o.key) for _, r in summary.iterrows()]
         lines += [markdown_table(table), ""]
         if not diffs.empty:
-            shown = [o for o in HEADLINE if o.key != "warning_to_action_weeks"]
+            shown = [o for o in HEADLINE if o.key != "warning_to_action_weeks"
+                     or not against_none]  # none has no gap
             judged = {better(o, difference=True) for o in shown}
             reading = (f"{judged.pop()} for every column" if len(judged) == 1 else "; ".join(
                 f"{o.summary_label}: {better(o, difference=True)}" for o in shown))
-            lines += ["## Paired difference against no response (same seeds)", "",
-                      f"Policy minus `none` on the same seeded worlds; {reading}.", ""]
+            if against_none:
+                lines += ["## Paired difference against no response (same seeds)", "",
+                          f"Policy minus `none` on the same seeded worlds; {reading}.", ""]
+            else:
+                lines += [f"## Paired difference against {ref_key}={ref_value} (same seeds)",
+                          "", f"Each setting minus `{ref_key}={ref_value}` on the same seeded "
+                          f"worlds and the same other inputs; {reading}.", ""]
             dtable = diffs[groups + ["pairs"]].copy()
             for o in shown:
                 dtable[f"Δ {o.summary_label}"] = [format_interval(r, o.key, "d_")
                                           for _, r in diffs.iterrows()]
             lines += [markdown_table(dtable), ""]
+        gap_lines = gap_findings(gaps, groups)
+        if gap_lines:
+            lines += ["## The warning-to-action gap, crisis by crisis", "",
+                      "From the first warning of a crisis to its first action on the ground "
+                      "(a statement issued, a mission deployed, an envoy arrived), over "
+                      "every answered crisis of every run; the parts sum to the gap "
+                      "(`gaps.csv`, `jobs/*/crises.parquet`).", "",
+                      *[f"- {s}" for s in gap_lines], ""]
         lines += search_section(sweep_dir, runs, meta)
         lines += ["## Figures", ""]
         for name in fig_names:

@@ -45,6 +45,14 @@ from sim.study.storage import (
 log = logging.getLogger(__name__)
 
 RUNS = "runs.parquet"
+#: Every crisis of every run of a job (one row each): the gap in stages, for the report's
+#: distribution of gaps and what made them long.
+CRISES = "crises.parquet"
+CRISIS_COLUMNS = ("crisis", "warning_week", "agenda_week", "decision_week", "consent_week",
+                  "action_week", "closed_week", "warning_to_decision_weeks",
+                  "warning_to_action_weeks", "wait_trigger", "wait_agenda", "wait_decision",
+                  "wait_consent", "wait_resources", "wait_deployment", "consent_tries",
+                  "blocked")
 #: A full garbage collection every so many runs: finished models hold reference cycles
 #: (agents <-> model) that only the cyclic collector frees, and Python runs a full pass
 #: too rarely to keep the peak flat. One pass costs about one run's time (≈ 2% at 50).
@@ -89,12 +97,13 @@ def missing_jobs(sweep_dir: Path) -> list[dict[str, Any]]:
 
 
 def run_replications(params: Params, seeds: list[int], inputs: dict[str, Any],
-                     progress: bool = False) -> pd.DataFrame:
+                     progress: bool = False, crises: list | None = None) -> pd.DataFrame:
     """Run one model per seed in this process; one row per run.
 
     Columns: the ``inputs`` (swept inputs: scenario, policy, …), ``seed``,
-    ``replication`` and every outcome of :func:`sim.core.metrics.outcomes`. Only outcomes are
-    kept, so memory stays flat however many runs there are.
+    ``replication`` and every outcome of :func:`sim.core.metrics.outcomes`. Only outcomes
+    (and, if ``crises`` is a list, each run's crisis table, :data:`CRISIS_COLUMNS`,
+    appended to it) are kept, so memory stays flat however many runs there are.
     """
     iterator: Iterable = enumerate(seeds)
     if progress:
@@ -106,6 +115,10 @@ def run_replications(params: Params, seeds: list[int], inputs: dict[str, Any],
     for r, seed in iterator:
         model = ConflictModel(replace(params, seed=seed)).run()
         rows.append({**inputs, "seed": seed, "replication": r, **metrics.outcomes(model)})
+        if crises is not None:
+            frame = model.crises
+            crises.append(frame[list(CRISIS_COLUMNS)].assign(
+                **{k: v for k, v in inputs.items()}, seed=seed, replication=r))
         del model
         if (r + 1) % GC_EVERY == 0:
             gc.collect()
@@ -126,7 +139,8 @@ def run_job(sweep_dir: Path, key: str, resolved: dict[str, Any], overrides: list
     """Run (or skip) one sweep job; returns (its folder, whether it ran now).
 
     ``compute`` produces the job's table (replications of one configuration, or a chunk
-    of a sensitivity design); it runs only if the job has no finished folder.
+    of a sensitivity design), or a dict of tables by file name with :data:`RUNS` among
+    them (``crises.parquet`` too); it runs only if the job has no finished folder.
     """
     folder = job_dir(sweep_dir, key)
     failed = Path(sweep_dir) / "failed" / f"{key}.json"
@@ -136,9 +150,12 @@ def run_job(sweep_dir: Path, key: str, resolved: dict[str, Any], overrides: list
         return folder, False
     clean_stale_temps(folder.parent, key)  # left by a killed run of this job
     started = now_iso()
-    table = compute()
+    tables = compute()
+    if isinstance(tables, pd.DataFrame):
+        tables = {RUNS: tables}
     with atomic_dir(folder) as tmp:
-        write_table(tmp / RUNS, table)
+        for name, table in tables.items():
+            write_table(tmp / name, table)
         write_json(tmp / "job.json", {"key": key, "overrides": overrides, "inputs": inputs})
         write_json(tmp / "manifest.json", manifest(
             resolved, seeds, started, kind="sweep job", overrides=overrides, **provenance))
@@ -188,6 +205,19 @@ def load_runs(sweep_dir: Path) -> pd.DataFrame:
     runs = pd.concat(tables, ignore_index=True)
     order = ["sample"] if "sample" in runs.columns else input_columns(runs)
     return runs.sort_values(order + ["replication"], kind="stable").reset_index(drop=True)
+
+
+def load_crises(sweep_dir: Path) -> pd.DataFrame:
+    """Every finished job's crises (jobs run before crisis tables existed have none):
+    the swept inputs, seed and replication first, then :data:`CRISIS_COLUMNS`."""
+    tables = [read_table(p.parent / CRISES) for p in job_tables(sweep_dir)
+              if (p.parent / CRISES).exists()]
+    if not tables:
+        return pd.DataFrame()
+    crises = pd.concat(tables, ignore_index=True)
+    first = [c for c in crises.columns if c not in CRISIS_COLUMNS]
+    crises = crises[first + list(CRISIS_COLUMNS)]
+    return crises.sort_values(first + ["crisis"], kind="stable").reset_index(drop=True)
 
 
 def job_tables(sweep_dir: Path) -> list[Path]:
