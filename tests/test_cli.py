@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import ROOT, run_cli
 
 DATA_FILES = ["config.yaml", "outcomes.json", "timeseries.csv", "events.csv",
-              "party_weeks.parquet", "parties.csv"]
+              "party_weeks.parquet", "parties.csv", "crises.csv"]
 
 
 def listing(folder):

@@ -420,7 +420,7 @@ class UNParams(BodyParams):
         "the UN has done what its policy says), the most severe as the UN sees them first.",
         unit="situations", ge=1, le=UNLIMITED,
         source="¶12-¶13 (case-by-case engagement); no source gives a number: chosen so "
-        "that the busiest weeks of the default world bind (docs/model.md 7.16)")
+        "that the busiest weeks of the default world bind (docs/model.md §7.15)")
     fact_finding_teams: int = param(
         3, help="Fact-finding missions the UN can have in the field at once (a team is "
         "busy from dispatch to the mission's end).", unit="missions", ge=0, le=UNLIMITED,
@@ -440,7 +440,7 @@ class UNParams(BodyParams):
         unit="USD/year", ge=0, le=MAX_USD,
         source="¶64, ¶68 (predictable funding for rapid response); no source gives a "
         "number for this world: chosen above what envoys spend in a typical year and "
-        "below what fact-finding does (docs/model.md 7.16)")
+        "below what fact-finding does (docs/model.md §7.15)")
 
 
 @dataclass
@@ -464,7 +464,7 @@ class RegionalParams(BodyParams):
         2, help="Situations each regional body actively handles at once (see "
         "un.attention_capacity).", unit="situations", ge=1, le=UNLIMITED,
         source="¶51-¶52; no source gives a number: chosen to bind when two of a region's "
-        "members are in crisis with a third waiting (docs/model.md 7.16)")
+        "members are in crisis with a third waiting (docs/model.md §7.15)")
     fact_finding_teams: int = param(1, help="Fact-finding missions each regional body can "
                                     "have in the field at once.", unit="missions", ge=0,
                                     le=UNLIMITED, source="modelling choice")
@@ -472,7 +472,7 @@ class RegionalParams(BodyParams):
         1e6, help="Each regional body's rapid-response fund, renewed each year.",
         unit="USD/year", ge=0, le=MAX_USD,
         source="¶64, ¶68; no source gives a number: chosen near what the busiest regional "
-        "body spends under the graduated policy in a year (docs/model.md 7.16)")
+        "body spends under the graduated policy in a year (docs/model.md §7.15)")
 
 
 @dataclass

@@ -62,6 +62,7 @@ def write_records(model: ConflictModel, folder: Path, started: str) -> Path:
     write_json(folder / "outcomes.json", metrics.outcomes(model))
     write_table(folder / "timeseries.csv", metrics.timeseries(model))
     write_table(folder / "events.csv", model.events)
+    write_table(folder / "crises.csv", model.crises)  # the gap in stages, crisis by crisis
     write_table(folder / "party_weeks.parquet", party_weeks(model))
     write_table(folder / "parties.csv", parties_table(model))
     write_json(folder / "manifest.json", manifest(model.params, [model.params.seed],

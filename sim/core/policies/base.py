@@ -196,6 +196,7 @@ class Slot:
         self.issuers = np.array([table[r][2] for r in regions], dtype=np.int64)
         self.coordination_weeks = np.array([table[r][3] for r in regions])
         self.can_act = self.issuers > 0
+        self._actor0, self._issuers0 = self.actor.copy(), self.issuers.copy()
         self.crisis = np.full(n, -1, dtype=np.int64)
         for name in self.STAGES:
             setattr(self, name, np.full(n, np.nan))
@@ -212,6 +213,14 @@ class Slot:
             return self.bodies[party][-1]  # the regional body, when the Council is blocked
         return self.lead[party]
 
+    def reroute(self, parties: np.ndarray) -> None:
+        """The Council is blocked on the crises at ``parties``: the regional body leads
+        them, alone (it is the actor and the only issuer)."""
+        self.rerouted[parties] = True
+        for i in parties.tolist():
+            self.actor[i] = self.bodies[i][-1].name
+        self.issuers[parties] = 1
+
     def reset(self, parties: np.ndarray, crises: np.ndarray, week: float) -> None:
         """Triggered for new crises at ``parties``: the pipeline starts again."""
         self.crisis[parties] = crises
@@ -219,6 +228,8 @@ class Slot:
             getattr(self, name)[parties] = np.nan
         self.trigger_week[parties] = week
         self.rerouted[parties] = False
+        self.actor[parties] = self._actor0[parties]
+        self.issuers[parties] = self._issuers0[parties]
         self.unity_now[parties] = self.unity[parties]
         self.repeat[parties] = 0
         self.tries[parties] = 0

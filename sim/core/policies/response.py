@@ -277,7 +277,7 @@ class ResponseSystem:
                         and len(slot.bodies[i]) > 1]
             if passable:
                 passable = np.array(passable)
-                slot.rerouted[passable] = True
+                slot.reroute(passable)
                 self._enter(slot, passable, week)
             others = np.setdiff1d(blocked, passable)
             slot.crisis[others] = -1  # nothing more for this crisis
