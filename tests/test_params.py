@@ -103,7 +103,7 @@ def test_compose_validates_ranges():
 
 
 def group_files():
-    for group in ("scenario", "network", "policy"):
+    for group in ("scenario", "network", "policy", "lever"):
         for path in sorted((ROOT / "configs" / group).glob("*.yaml")):
             yield group, path.stem
 

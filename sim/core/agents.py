@@ -241,6 +241,8 @@ class Agenda:
     def leave(self, parties: np.ndarray) -> None:
         """Situations end (their crisis closed, or dropped)."""
         state = self.state[parties]
+        if not state.any():
+            return
         self.active -= int((state == Agenda.ACTIVE).sum())
         self.waiting -= int((state == Agenda.WAITING).sum())
         self.state[parties] = Agenda.NONE

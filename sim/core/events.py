@@ -27,8 +27,9 @@ class EventKind(StrEnum):
     WARNING = "warning"                # an observer's warning opens a crisis
     VIOLENCE_ALARM = "violence_alarm"  # an observer sees violence in an open crisis
     CRISIS_CLOSED = "crisis_closed"    # every observer sees calm again
-    ACTION = "action"                  # a policy's decision is taken (detail: instrument)
-    CONSENT_REFUSED = "consent_refused"  # the host refuses a fact-finding mission
+    ACTION = "action"                  # an instrument acts: a statement issued, a mission
+                                       # or an envoy requested after consent (detail)
+    CONSENT_REFUSED = "consent_refused"  # the host refuses one try (a mission, an envoy)
     DEPLOYMENT = "deployment"          # a mission or an envoy is on its way / on the ground
     AGREEMENT = "agreement"            # an envoy brokers a de-escalation agreement
     MEDIATION_FAILED = "mediation_failed"  # an engagement ends without agreement

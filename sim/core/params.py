@@ -60,8 +60,9 @@ MAX_STEPS = 100_000    # steps of one run (about a minute of a default run's tim
 UNLIMITED = 1_000_000  # a capacity that never binds (attention, pools, standby team)
 #: The institutions of the model before issue 14, as dotted overrides: unlimited
 #: attention, fact-finding teams, standby capacity and funds, politics off, envoys without
-#: consent, one consent try moved by nothing. Under it the warning-to-action gap is the
-#: policy's delay + consensus + coordination + deployment (tests/test_institutions.py);
+#: consent, one consent try moved by nothing. Under it, with mediators enough and consent
+#: certain as well, the warning-to-action gap is the policy's delay + consensus +
+#: coordination + deployment (tests/test_institutions.py);
 #: the same settings are ``lever=unconstrained`` (configs/lever/unconstrained.yaml).
 UNCONSTRAINED: dict[str, Any] = {
     **{f"{body}.{name}": UNLIMITED for body in ("un", "regional")
@@ -610,9 +611,10 @@ class PoliticsParams:
                                "(1 − involvement × share of the party's neighbours in its "
                                "region that are in crisis or worse).", unit="0-1", ge=0,
                                le=1, source="¶51-¶52; modelling choice")
-    unity_leverage: float = param(0.5, help="How much a divided lead body weakens its "
+    unity_leverage: float = param(0.5, help="How much a divided partnership weakens its "
                                   "envoy: the chance of agreement × (1 − unity_leverage × "
-                                  "(1 − unity)).", unit="0-1", ge=0, le=1,
+                                  "(1 − unity)), unity the mean of the acting bodies' on the "
+                                  "crisis.", unit="0-1", ge=0, le=1,
                                   source="¶16 (an envoy's leverage needs united backing)")
 
 
@@ -630,7 +632,8 @@ class ConsentParams:
                                  "0.7 chance at crisis is 0.59 at tension and 0.79 at "
                                  "violence")
     patron: float = param(2.0, help="Log-odds taken at salience × |alignment| = 1: a strong "
-                          "patron makes refusal cheaper.", unit="log-odds", ge=0, le=20,
+                          "patron makes refusal cheaper (with politics.enabled).",
+                          unit="log-odds", ge=0, le=20,
                           source="¶42; no source gives a number: chosen so that the most "
                           "protected party consents about a third as often (0.7 -> 0.24)")
     retry_weeks: float = param(4.0, help="Weeks before a refused request is asked again.",

@@ -180,7 +180,7 @@ def figure_gaps(crises: pd.DataFrame, table: pd.DataFrame, groups: list[str],
     data = [part["warning_to_action_weeks"].to_numpy(float)
             for _, part in answered.groupby(groups, sort=True, dropna=False)]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 0.42 * len(table) + 1.9),
-                                      sharey=True)
+                                      sharey=True, layout="constrained")
     y = np.arange(len(table))
     left.boxplot(data, positions=y, vert=False, whis=(5, 95), showfliers=False, widths=0.6)
     left.plot(table["mean"], y, "D", color="tab:red", markersize=4, label="mean")

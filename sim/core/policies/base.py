@@ -186,6 +186,16 @@ class Slot:
         regions = regions.tolist()
         self.bodies = [per_region[r] for r in regions]
         self.lead = [bs[0] if bs else None for bs in self.bodies]
+        # the lead body per party as an index of body_at (-1: none), and the body that
+        # leads when the Council is blocked (the last of the partnership): vectorised
+        # lookups of who leads what (leads, led_by)
+        self.body_at: list = list({id(b): b for bs in per_region.values() for b in bs}
+                                  .values())
+        index = self._index = {id(b): k for k, b in enumerate(self.body_at)}
+        self._lead_id = np.array([index[id(bs[0])] if bs else -1 for bs in self.bodies],
+                                 dtype=np.int64)
+        self._last_id = np.array([index[id(bs[-1])] if bs else -1 for bs in self.bodies],
+                                 dtype=np.int64)
         self.cache: dict[str, object] = {}
         table = {r: ("+".join(b.name for b in bs), float(np.mean([b.params.unity for b in bs]))
                      if bs else 0.0, len(bs), coordination(spec, bs) if bs else np.inf)
@@ -212,6 +222,19 @@ class Slot:
         if self.rerouted[party]:
             return self.bodies[party][-1]  # the regional body, when the Council is blocked
         return self.lead[party]
+
+    def leads(self, parties: np.ndarray) -> np.ndarray:
+        """Per party of ``parties``: the index in :attr:`body_at` of the body that leads
+        its current crisis (as :meth:`lead_of`, for many parties at once)."""
+        return np.where(self.rerouted[parties], self._last_id[parties],
+                        self._lead_id[parties])
+
+    def led_by(self, body, parties: np.ndarray) -> np.ndarray:
+        """Per party of ``parties``: whether ``body`` leads its current crisis."""
+        k = self._index.get(id(body))
+        if k is None:
+            return np.zeros(parties.size, dtype=bool)
+        return self.leads(parties) == k
 
     def reroute(self, parties: np.ndarray) -> None:
         """The Council is blocked on the crises at ``parties``: the regional body leads

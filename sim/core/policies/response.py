@@ -155,19 +155,13 @@ class ResponseSystem:
         """``slot``'s situations at ``parties`` go on their lead body's agenda; those the
         body has taken up (now, or already for this crisis) are scheduled."""
         current = self.ctx.current
-        for body in self._leads(slot, parties):
-            mine = parties[[slot.lead_of(i) is body for i in parties.tolist()]]
+        leads = slot.leads(parties)
+        for k in dict.fromkeys(leads.tolist()):  # each lead body, in order of first party
+            body, mine = slot.body_at[k], parties[leads == k]
             body.agenda.enter(mine, current[mine], week)
             taken = mine[(body.agenda.state[mine] == Agenda.ACTIVE)
                          & (body.agenda.crisis[mine] == current[mine])]
             self._schedule(slot, body, taken, week)
-
-    @staticmethod
-    def _leads(slot: Slot, parties: np.ndarray) -> list:
-        leads: dict = {}
-        for i in parties.tolist():
-            leads[slot.lead_of(i)] = None
-        return list(leads)
 
     def on_warning(self, parties: np.ndarray, week: float) -> None:
         """Crises opened: instruments hear of it; warning-triggered instruments start."""
@@ -204,7 +198,7 @@ class ResponseSystem:
             for slot in self.slots:
                 ready = admitted[(slot.crisis[admitted] == current[admitted])
                                  & np.isnan(slot.agenda_week[admitted])]
-                ready = ready[[slot.lead_of(i) is body for i in ready.tolist()]]
+                ready = ready[slot.led_by(body, ready)]
                 self._schedule(slot, body, ready, week)
 
     def _schedule(self, slot: Slot, body, parties: np.ndarray, week: float) -> None:
@@ -221,39 +215,57 @@ class ResponseSystem:
         self.table.first(self.table.agenda_week, self.ctx.current[parties], week)
         consensus = self._consensus(slot, parties)
         due = np.maximum(slot.trigger_week[parties] + slot.spec.delay_days / 7.0, week)
-        slot.decisions.set(parties, due + (consensus + slot.coordination_weeks[parties]),
+        coordination = np.where(slot.rerouted[parties], 0.0, slot.coordination_weeks[parties])
+        slot.decisions.set(parties, due + (consensus + coordination),
                            self.ctx.current[parties])
 
     def _consensus(self, slot: Slot, parties: np.ndarray) -> np.ndarray:
         """Weeks the acting bodies need to agree on each crisis (a joint action waits for
-        the slower), at the crisis's unity; sets the slot's ``unity_now``."""
-        out = np.empty(parties.size)
-        for k, i in enumerate(parties.tolist()):
-            bodies = (slot.bodies[i][-1:] if slot.rerouted[i] else slot.bodies[i])
-            unities = [self.unity(b, i) for b in bodies]
-            slot.unity_now[i] = float(np.mean(unities))
-            if slot.spec.actor == "joint" and not slot.rerouted[i]:
-                out[k] = max(b.consensus_weeks_at(u) for b, u in zip(bodies, unities))
-            else:
-                out[k] = bodies[0].consensus_weeks_at(unities[0])
-        return out
+        the slower; a partnership led by one body takes its lead's time), at the crisis's
+        unity; sets the slot's ``unity_now`` (the mean of its acting bodies'; the
+        regional body's alone where the Council is blocked). Every party of a slot has
+        the same kinds of acting bodies (the UN and/or its region's body)."""
+        p = self.ctx.params
+        kinds = ["un" if b is self.ctx.un else "rb" for b in slot.bodies[int(parties[0])]]
+        unity = {k: self.unities(k, parties) for k in dict.fromkeys(kinds)}
+        weeks = {k: (1.0 - u) * (p.un if k == "un" else p.regional)
+                 .consensus_days_at_zero_unity / 7.0 for k, u in unity.items()}
+        together = np.mean([unity[k] for k in kinds], axis=0)
+        decide = (np.max([weeks[k] for k in kinds], axis=0) if slot.spec.actor == "joint"
+                  else weeks[kinds[0]])
+        rerouted = slot.rerouted[parties]
+        slot.unity_now[parties] = np.where(rerouted, unity[kinds[-1]], together)
+        return np.where(rerouted, weeks[kinds[-1]], decide)
+
+    def unities(self, kind: str, parties: np.ndarray) -> np.ndarray:
+        """The unity of the UN (``kind="un"``) or of each party's regional body
+        (``"rb"``) on the crises at ``parties``: its own, less with politics — the
+        Council divided by a salient, aligned party, ``un.unity × (1 − polarisation ×
+        stake)``; a regional body by its members' involvement, ``regional.unity × (1 −
+        involvement × share of the party's neighbours in its region at crisis or
+        worse)``."""
+        p, pol, s = self.ctx.params, self._politics, self.ctx.state
+        u = (p.un if kind == "un" else p.regional).unity
+        if not pol.enabled:
+            return np.full(parties.size, u)
+        if kind == "un":
+            return u * (1.0 - pol.polarisation * s.stake(parties))
+        nb = self.ctx.neighbours
+        starts, lengths = nb.indptr[parties], np.diff(nb.indptr)[parties]
+        owner = np.repeat(np.arange(parties.size), lengths)
+        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        js = nb.indices[np.repeat(starts, lengths) + offsets]
+        member = s.region[js] == s.region[parties][owner]
+        members = np.bincount(owner, weights=member, minlength=parties.size)
+        involved = np.bincount(owner, weights=member & (s.level[js] >= CRISIS),
+                               minlength=parties.size)
+        share = np.divide(involved, members, out=np.zeros(parties.size), where=members > 0)
+        return u * (1.0 - pol.involvement * share)
 
     def unity(self, body, party: int) -> float:
-        """``body``'s unity on ``party``'s crisis: its own, less with politics (the
-        Council divided by a salient, aligned party; a regional body by its members'
-        involvement)."""
-        u = body.params.unity
-        pol = self._politics
-        if not pol.enabled:
-            return u
-        s = self.ctx.state
-        if body is self.ctx.un:
-            return u * (1.0 - pol.polarisation * s.stake(party))
-        nb = self.ctx.neighbours
-        neighbours = nb.indices[nb.indptr[party]:nb.indptr[party + 1]]
-        members = neighbours[body.members[neighbours]]
-        involved = float((s.level[members] >= CRISIS).mean()) if members.size else 0.0
-        return u * (1.0 - pol.involvement * involved)
+        """``body``'s unity on ``party``'s crisis (:meth:`unities` for one party)."""
+        kind = "un" if body is self.ctx.un else "rb"
+        return float(self.unities(kind, np.array([party]))[0])
 
     def _council(self, slot: Slot, parties: np.ndarray, week: float) -> np.ndarray:
         """The Council decides once per crisis whether it can act at all; on a blocked
@@ -306,10 +318,11 @@ class ResponseSystem:
         by deterioration (per level above or below crisis) and its patrons (¶42)."""
         c, s = self.ctx.params.consent, self.ctx.state
         base = slot.instrument.consent_probability()
-        if c.deterioration == 0 and c.patron == 0 or base in (0.0, 1.0):
+        patron = c.patron if self._politics.enabled else 0.0  # patrons are politics
+        if c.deterioration == 0 and patron == 0 or base in (0.0, 1.0):
             return np.full(parties.size, base)
         logit = (math.log(base / (1 - base)) + c.deterioration * (s.level[parties] - CRISIS)
-                 - c.patron * s.stake(parties))
+                 - patron * s.stake(parties))
         return 1.0 / (1.0 + np.exp(-logit))
 
     def _ask_consent(self, slot: Slot, parties: np.ndarray, week: float) -> None:
@@ -390,15 +403,16 @@ class ResponseSystem:
             active = (agenda.state == Agenda.ACTIVE).nonzero()[0]
             busy = np.zeros(active.size, dtype=bool)
             for slot in self.slots:
-                mine = np.array([slot.lead_of(i) is body for i in active.tolist()], dtype=bool)
+                mine = slot.led_by(body, active)
                 if not mine.any():
                     continue
                 live = slot.crisis[active] == current[active]
+                # a decision, consent try or stage to come; what is queued, unpaid or in
+                # the field is the instrument's (holds). A request refused for the last
+                # time, or dropped unfunded, is done.
                 pending = ((slot.decisions.week[active] < np.inf)
                            | (slot.consent.week[active] < np.inf)
-                           | (slot.stages.week[active] < np.inf)
-                           | (live & np.isnan(slot.resourced_week[active])
-                              & ~np.isnan(slot.decision_week[active])))
+                           | (slot.stages.week[active] < np.inf))
                 busy |= mine & live & (pending | np.isnan(slot.decision_week[active]))
                 busy |= mine & slot.instrument.holds(body, active, week)
             agenda.drop(active[~busy])

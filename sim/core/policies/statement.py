@@ -59,10 +59,10 @@ class EarlyStatement(Instrument):
         """The statements their lead body's fund covers, in order, and the others."""
         cost = self.params.cost_usd * slot.spec.intensity * slot.issuers[parties]
         paid = np.ones(parties.size, dtype=bool)
-        leads = [slot.lead_of(i) for i in parties.tolist()]
-        for body in dict.fromkeys(leads):
-            mine = np.array([b is body for b in leads])
-            paid[mine] = np.cumsum(cost[mine]) <= body.fund.balance
+        leads = slot.leads(parties)
+        for k in dict.fromkeys(leads.tolist()):
+            mine = leads == k
+            paid[mine] = np.cumsum(cost[mine]) <= slot.body_at[k].fund.balance
         return parties[paid], parties[~paid]
 
     def _issue(self, slot: Slot, parties: np.ndarray, week: float) -> None:
@@ -97,7 +97,7 @@ class EarlyStatement(Instrument):
     def holds(self, body, parties: np.ndarray, week: float) -> np.ndarray:
         held = np.zeros(parties.size, dtype=bool)
         for slot, waiting, _ in self._unpaid:
-            held |= np.isin(parties, [i for i in waiting.tolist() if slot.lead_of(i) is body])
+            held |= np.isin(parties, waiting[slot.led_by(body, waiting)])
         return held
 
     def cost(self, week: float) -> np.ndarray:
