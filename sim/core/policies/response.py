@@ -43,6 +43,7 @@ import functools
 import math
 
 import numpy as np
+from scipy.special import expit
 
 from sim.core.agents import Agenda
 from sim.core.dynamics import Level
@@ -323,7 +324,7 @@ class ResponseSystem:
             return np.full(parties.size, base)
         logit = (math.log(base / (1 - base)) + c.deterioration * (s.level[parties] - CRISIS)
                  - patron * s.stake(parties))
-        return 1.0 / (1.0 + np.exp(-logit))
+        return expit(logit)  # 1 / (1 + e^−logit), without overflow at extreme logits
 
     def _ask_consent(self, slot: Slot, parties: np.ndarray, week: float) -> None:
         """One try per party (one draw each from the interventions stream); a refusal is
