@@ -54,3 +54,19 @@ def test_summarise_picks_the_interval_by_kind():
     assert (s["low"], s["high"]) == pytest.approx(stats.wilson_interval(3, 4))
     s = stats.summarise([1.0, 2.0, np.nan], proportion=False)
     assert s["n"] == 2 and s["mean"] == 1.5
+
+
+def test_bootstrap_ratio_of_paired_means():
+    """Analytic: a constant ratio gives that ratio with a zero-width interval; the ratio is
+    of the means, not the mean of ratios; a denominator that is not positive gives nan."""
+    from sim.study.stats import bootstrap_ratio
+
+    y = np.arange(1.0, 41.0)
+    ratio, lo, hi = bootstrap_ratio(3.0 * y, y)
+    assert ratio == pytest.approx(3.0) and lo == pytest.approx(3.0) and hi == pytest.approx(3.0)
+    ratio, lo, hi = bootstrap_ratio([1.0, 3.0], [1.0, 1.0])
+    assert ratio == pytest.approx(2.0)
+    assert np.isnan(bootstrap_ratio([1.0, 2.0], [-1.0, 0.5])[0])
+    # a denominator near zero: the interval is unbounded, so not given
+    rng = np.random.default_rng(0)
+    assert np.isnan(bootstrap_ratio(rng.normal(size=50), rng.normal(0.05, 1, 50))[1])

@@ -258,3 +258,28 @@ def test_replications_keep_memory_flat(monkeypatch):
     # the peak holds a few of them, but it must not grow with the number of runs
     small, large = peak(20), peak(80)
     assert large < small * 1.2, (small, large)
+
+
+def test_findings_read_violence_averted_and_intervention_cost_apart():
+    """Analytic: policy a averts 10 party-weeks a run for $1M more, b 5 for $2M more, on
+    every seed; the findings name them in that order and price a week averted at $100k
+    and $400k (the paired ratio of means)."""
+    from sim.study import analysis
+
+    rows = []
+    for seed in range(12):
+        base = {"scenario": "default", "seed": seed, "replication": seed,
+                "armed_conflict": seed % 2, "parties_in_violence": 3.0,
+                "warning_to_action_weeks": 9.0, "total_cost_usd": 0.0}
+        for policy, violence, cost in (("none", 50.0 + seed, 0.0), ("a", 40.0 + seed, 1e6),
+                                       ("b", 45.0 + seed, 2e6)):
+            rows.append({"policy": policy, **base, "violence_party_weeks": violence,
+                         "intervention_cost_usd": cost})
+    runs = pd.DataFrame(rows)[["scenario", "policy", "seed", "replication",
+                               *[o.key for o in analysis.HEADLINE]]]
+    summary, diffs = analysis.summary_table(runs), analysis.paired_differences(runs)
+    assert diffs.set_index("policy")[analysis.COST_PER_AVERTED].to_dict() == \
+        pytest.approx({"a": 1e5, "b": 4e5})
+    text = " ".join(analysis.findings(summary, diffs, ["scenario", "policy"]))
+    assert "Most violence averted against no response: policy=a 10.0 party-weeks" in text
+    assert "policy=a $100k [$100k, $100k]; policy=b $400k" in text

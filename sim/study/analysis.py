@@ -16,15 +16,19 @@ from sim.core.metrics import OUTCOMES, Direction, Kind, Outcome
 from sim.study import stats
 from sim.study.sweep import input_columns
 
-__all__ = ["BASELINE", "DELAY", "GAP_PARTS", "HEADLINE", "better", "findings", "format_interval",
-           "format_value", "gap_findings", "gap_table", "markdown_table",
-           "paired_differences", "parse_reference", "summary_table", "varying"]
+__all__ = ["BASELINE", "COST_PER_AVERTED", "DELAY", "GAP_PARTS", "HEADLINE", "better",
+           "cost_effectiveness", "findings", "format_interval", "format_value",
+           "gap_findings", "gap_table", "markdown_table", "paired_differences",
+           "parse_reference", "summary_table", "varying"]
 
 #: The outcomes a sweep's tables and report lead with, in this order.
 HEADLINE: list[Outcome] = [OUTCOMES[k] for k in (
     "armed_conflict", "violence_party_weeks", "parties_in_violence",
     "warning_to_action_weeks", "intervention_cost_usd", "total_cost_usd")]
 BASELINE = "none"
+#: Paired differences' column: extra intervention cost (USD) per party-week of violence
+#: averted against the reference (nan where violence is not lowered).
+COST_PER_AVERTED = "usd_per_party_week_averted"
 DELAY = "policy.response_delay_days"
 
 
@@ -103,6 +107,12 @@ def paired_differences(runs: pd.DataFrame, level: float = 0.95,
             col = o.key
             mean, lo, hi = stats.bootstrap_interval(part[col] - part[f"{col}_none"], level)
             row.update({f"d_{col}": mean, f"d_{col}_low": lo, f"d_{col}_high": hi})
+        # extra intervention cost per party-week of violence averted (paired ratio of means)
+        v, c = "violence_party_weeks", "intervention_cost_usd"
+        ratio = stats.bootstrap_ratio(part[c] - part[f"{c}_none"],
+                                      part[f"{v}_none"] - part[v], level)
+        row.update({COST_PER_AVERTED: ratio[0], f"{COST_PER_AVERTED}_low": ratio[1],
+                    f"{COST_PER_AVERTED}_high": ratio[2]})
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -153,6 +163,33 @@ def findings(summary: pd.DataFrame, diffs: pd.DataFrame, groups: list[str],
         out.append(f"{len(below)} of {len(diffs)} settings lower violence party-weeks "
                    f"against {against} with a 95% paired interval entirely below zero; "
                    f"{len(unclear)} do not.")
+        out += cost_effectiveness(below, groups, against)
+    return out
+
+
+def cost_effectiveness(lowered: pd.DataFrame, groups: list[str], against: str,
+                       limit: int = 3) -> list[str]:
+    """Violence averted and intervention cost read apart (the total cost prices violence
+    at a fixed rate): the settings that avert most, and those whose extra intervention
+    cost per party-week averted is lowest, each with its paired interval."""
+    if lowered.empty:
+        return []
+    shown = varying(lowered, groups)
+    name = lambda r: ", ".join(f"{g}={r[g]}" for g in shown)  # noqa: E731
+    usd = lambda x: "–" if x != x else f"{'−' if x < 0 else ''}${abs(x) / 1e3:,.0f}k"  # noqa: E731
+    most = lowered.sort_values("d_violence_party_weeks").head(limit)
+    out = ["Most violence averted against " + against + ": " + "; ".join(
+        f"{name(r)} {-r['d_violence_party_weeks']:.1f} party-weeks "
+        f"[{-r['d_violence_party_weeks_high']:.1f}, {-r['d_violence_party_weeks_low']:.1f}] "
+        f"for {format_interval(r, 'intervention_cost_usd', 'd_')} more intervention cost"
+        for _, r in most.iterrows()) + "."]
+    cheap = lowered.dropna(subset=[COST_PER_AVERTED]).sort_values(COST_PER_AVERTED).head(limit)
+    if not cheap.empty:
+        out.append("Lowest extra intervention cost per party-week of violence averted: " +
+                   "; ".join(f"{name(r)} {usd(r[COST_PER_AVERTED])} "
+                             f"[{usd(r[COST_PER_AVERTED + '_low'])}, "
+                             f"{usd(r[COST_PER_AVERTED + '_high'])}]"
+                             for _, r in cheap.iterrows()) + " (paired ratio of means).")
     return out
 
 

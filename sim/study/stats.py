@@ -63,6 +63,31 @@ def bootstrap_interval(values, level: float = 0.95, resamples: int = BOOTSTRAP_R
     return (mean, float(lo), float(hi))
 
 
+def bootstrap_ratio(numerator, denominator, level: float = 0.95,
+                    resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED
+                    ) -> tuple[float, float, float]:
+    """Ratio of means ``mean(numerator) / mean(denominator)`` of paired values and its
+    percentile-bootstrap interval (pairs resampled together); (ratio, low, high). The
+    interval is nan where a resample's denominator mean is not positive in more than
+    ``(1 − level) / 2`` of the resamples (the ratio is then unbounded)."""
+    x, y = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
+    keep = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[keep], y[keep]
+    if x.size == 0 or y.mean() <= 0:
+        return (float("nan"),) * 3
+    ratio = float(x.mean() / y.mean())
+    if x.size == 1:
+        return (ratio, float("nan"), float("nan"))
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, x.size, size=(resamples, x.size))
+    num, den = x[idx].mean(axis=1), y[idx].mean(axis=1)
+    if (den <= 0).mean() > (1 - level) / 2:
+        return (ratio, float("nan"), float("nan"))
+    ratios = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.inf)
+    lo, hi = np.quantile(ratios, [0.5 - level / 2, 0.5 + level / 2])
+    return (ratio, float(lo), float(hi))
+
+
 def summarise(values, proportion: bool, level: float = 0.95) -> dict[str, float]:
     """Mean and interval of one outcome: Wilson for proportions, bootstrap for means."""
     x = np.asarray(values, dtype=float)
