@@ -153,6 +153,10 @@ OUTCOMES: dict[str, Outcome] = {o.key: o for o in (
             "engagements that ran their time without agreement"),
     Outcome("relapses", "Relapses", "onsets", _M, _MIN,
             "violence onsets of parties that had an agreement (7.19)"),
+    Outcome("agreements_broken", "Agreements broken", "breakdowns", _M, _MIN,
+            "agreements in force that broke down at a party "
+            "(instruments.envoy.breakdown_rate_per_year; a later onset there is a relapse "
+            "after a breakdown)"),
     Outcome("intervention_cost_usd", "Intervention cost", "USD", _M, _MIN,
             "everything the response booked: statements, missions, envoys, UN regional "
             "offices"),
@@ -285,6 +289,7 @@ def response_outcomes(model: "ConflictModel", kinds) -> dict[str, float]:
         "agreements": int(kinds.get("agreement", 0)),
         "mediation_failures": int(kinds.get("mediation_failed", 0)),
         "relapses": int(kinds.get("relapse", 0)),
+        "agreements_broken": int(kinds.get("agreement_broken", 0)),
         "intervention_cost_usd": float(intervention_cost),
         "conflict_cost_usd": float(conflict_cost),
         "total_cost_usd": float(intervention_cost + conflict_cost),

@@ -70,6 +70,10 @@ class PartyState:
         """``will_to_settle[i]`` alone."""
         return float(self._will(self.will_base[i], self.weariness[i]))
 
+    def wills(self, parties: np.ndarray) -> np.ndarray:
+        """``will_to_settle`` at ``parties``."""
+        return self._will(self.will_base[parties], self.weariness[parties])
+
     def _will(self, base, weariness):
         # both terms are >= 0: only the upper bound can bind
         return np.minimum(base + self.ripeness * weariness, 1.0)
@@ -359,9 +363,13 @@ class ConflictModel(mesa.Model):
         changed, old, now = self.event_log.add_level_changes(self.week, s.level, new)
         if changed.size:
             onset = changed[(old < VIOLENCE) & (now >= VIOLENCE)]
-            self.event_log.add_many(self.week, EventKind.RELAPSE,
-                                    onset[self.response.agreed[onset]], "",
+            relapsed = onset[self.response.agreed[onset]]
+            broken = self.response.instruments["envoy"].broken[relapsed]
+            self.event_log.add_many(self.week, EventKind.RELAPSE, relapsed[~broken], "",
                                     "after an agreement")
+            if broken.any():  # the agreement had broken down before the onset
+                self.event_log.add_many(self.week, EventKind.RELAPSE, relapsed[broken], "",
+                                        "after a breakdown")
         at_war = new >= VIOLENCE
         s.level = new
         s.ever_violent |= at_war

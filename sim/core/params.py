@@ -566,6 +566,36 @@ class EnvoyParams:
                             source="¶56-¶58")
     follow_up_half_life_weeks: float = param(156.0, help="Half-life of the dividend with "
                                              "follow-up.", unit="weeks", gt=0, le=5200)
+    counterpart_required: bool = param(
+        False, help="An agreement needs counterparts: the party and at least one neighbour "
+        "it is in conflict with (a tie), both at crisis level or above, are its parties; "
+        "below that the envoy holds preventive talks (talks_force) and no agreement is "
+        "recorded. Off: any engaged week may end in an agreement (the model before issue "
+        "15).", source="issue 15 (an agreement needs a counterpart); ¶41")
+    terms_by_will: bool = param(
+        False, help="Partial terms: each party's cut is hostility_cut (grievance_cut) × its "
+        "will to settle × the envoy's credibility, not the fixed share.",
+        source="¶41 (the parties' will is decisive), ¶61 (credibility); modelling choice")
+    talks_force: float = param(
+        0.0, help="Preventive talks: the cost of escalating an engaged envoy adds each week "
+        "at a party below crisis level (lower escalation pressure, no agreement).",
+        unit="hostility/week", ge=0, le=100, source="¶8, ¶47 (acting before positions "
+        "harden); no source gives a number")
+    breakdown_rate_per_year: float = param(
+        0.0, help="Yearly hazard that an agreement in force breaks down at one of its "
+        "parties (its dividend is lost; a later violence onset is a relapse after a "
+        "breakdown), × (1 + breakdown_grievance × grievance), × follow_up_breakdown_factor "
+        "with follow-up. 0: agreements never break (the model before issue 15).",
+        unit="1/year", ge=0, le=52, source="Beardsley 2008 (mediated settlements are "
+        "less durable); no number taken yet")
+    breakdown_grievance: float = param(0.0, help="How much the party's grievance (spoilers' "
+                                       "ground) raises the breakdown hazard, per unit.",
+                                       unit="1/grievance", ge=0, le=1000,
+                                       source="modelling choice")
+    follow_up_breakdown_factor: float = param(0.5, help="Multiplier on the breakdown hazard "
+                                              "where follow-up (infrastructures for peace) "
+                                              "carries the agreement.", unit="×", ge=0,
+                                              le=1, source="¶56-¶58; modelling choice")
     cost_usd_per_deployment: float = param(1e5, help="Cost of sending an envoy and team.",
                                            unit="USD", ge=0, le=MAX_USD, source="modelling choice")
     cost_usd_per_week: float = param(6e4, help="Cost of an engaged envoy and team.",

@@ -65,9 +65,35 @@ class EnvoyDeployment(Instrument):
         self.unfunded = 0           # requests dropped for want of money (policy.unfunded)
         self._deployments: list[list] = []
         self._open: dict[int, list] = {}  # mediator id -> its row of _deployments
+        self.in_force = np.zeros(n, dtype=bool)  # an agreement holds at the party
+        self.broken = np.zeros(n, dtype=bool)    # its last agreement broke down
+        self.talks = np.zeros(n)                 # this week's preventive talks' force
+        self._breakdown = p.breakdown_rate_per_year * ctx.dt / 52.0  # weekly, at 0 grievance
 
     def begin_week(self, week: float) -> None:
         self.dividend *= self._decay
+        if self._breakdown > 0 and self.in_force.any():
+            self._break_down(week)
+
+    def _break_down(self, week: float) -> None:
+        """Agreements in force break down with their weekly hazard (one draw per party in
+        force, from the interventions stream): the dividend is lost."""
+        p, s = self.params, self.ctx.state
+        held = self.in_force.nonzero()[0]
+        hazard = self._breakdown * (1.0 + p.breakdown_grievance * s.grievance[held])
+        if p.follow_up:
+            hazard = hazard * p.follow_up_breakdown_factor
+        broke = held[self.ctx.rng.random(held.size) < np.minimum(hazard, 1.0)]
+        if broke.size:
+            self.in_force[broke], self.broken[broke] = False, True
+            self.dividend[broke] = 0.0
+            self.ctx.log.add_many(week, EventKind.AGREEMENT_BROKEN, broke, "", "")
+
+    def counterparts(self, party: int) -> np.ndarray:
+        """The neighbours ``party`` is in conflict with: tied to it, at crisis or above."""
+        nb, level = self.ctx.neighbours, self.ctx.state.level
+        neighbours = nb.indices[nb.indptr[party]:nb.indptr[party + 1]]
+        return neighbours[level[neighbours] >= CRISIS]
 
     def act(self, slot: Slot, parties: np.ndarray, week: float) -> None:
         self.log_many(week, EventKind.ACTION, parties, slot.actor[parties], "envoy requested")
@@ -125,6 +151,8 @@ class EnvoyDeployment(Instrument):
 
     def run_week(self, week: float, effects: Effects) -> None:
         ctx, p = self.ctx, self.params
+        if p.talks_force > 0:
+            self.talks[:] = 0.0
         for mediator in self.mediators:
             if mediator.request is None:
                 continue
@@ -144,12 +172,25 @@ class EnvoyDeployment(Instrument):
                 ctx.log.add(week, EventKind.MEDIATION_FAILED, i, body.name,
                             f"credibility {mediator.credibility:.2f}")
                 self._release(mediator, week, "failed")
+            elif not self._can_agree(i):
+                self.talks[i] = p.talks_force  # preventive talks: no agreement to sign
             elif ctx.rng.random() < self.agreement_probability(mediator):
                 effects.settlements.append(self._agreement(mediator, week))
                 mediator.succeed(p.credibility_gain)
                 self._release(mediator, week, "agreement")
 
+    def _can_agree(self, party: int) -> bool:
+        """Whether this week's engagement can end in an agreement: always, unless
+        ``counterpart_required`` (then the party and a counterpart are at crisis or
+        above); below crisis the envoy holds preventive talks."""
+        if self.params.counterpart_required:
+            return (self.ctx.state.level[party] >= CRISIS
+                    and self.counterparts(party).size > 0)
+        return self.params.talks_force == 0 or self.ctx.state.level[party] >= CRISIS
+
     def cost(self, week: float) -> np.ndarray:
+        if self.params.talks_force > 0:
+            return self.dividend + self.talks
         return self.dividend
 
     def holds(self, body, parties: np.ndarray, week: float) -> np.ndarray:
@@ -175,13 +216,16 @@ class EnvoyDeployment(Instrument):
         """The party and its neighbours in crisis: a dividend now, a cut (applied by the
         model) of their hostility and grievance."""
         ctx, p, i = self.ctx, self.params, mediator.party
-        nb = ctx.neighbours
-        neighbours = nb.indices[nb.indptr[i]:nb.indptr[i + 1]]
-        parties = np.union1d([i], neighbours[ctx.state.level[neighbours] >= CRISIS])
+        parties = np.union1d([i], self.counterparts(i))
         self.dividend[parties] += p.dividend * mediator.slot.spec.intensity
         self.agreed[parties] = True
+        self.in_force[parties], self.broken[parties] = True, False
         ctx.log.add(week, EventKind.AGREEMENT, i, mediator.body.name,
                     f"{parties.size} parties; envoy {mediator.unique_id}")
+        if p.terms_by_will:  # partial terms: each party gives what its will allows
+            share = ctx.state.wills(parties) * mediator.credibility
+            return Settlement(parties, 1.0 - p.hostility_cut * share,
+                              1.0 - p.grievance_cut * share)
         return Settlement(parties, 1.0 - p.hostility_cut, 1.0 - p.grievance_cut)
 
     def records(self) -> pd.DataFrame:

@@ -1,0 +1,119 @@
+"""Agreements between parties (issue 15, first step): counterparts, partial terms by will,
+preventive talks below crisis and breakdowns — each off by default (the old behaviour,
+held by tests/test_fingerprint.py), each tested here switched on."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.core.model import ConflictModel
+from sim.core.params import UNCONSTRAINED, InstrumentSpec
+from tests.conftest import micro_params
+
+LINEAR = {**UNCONSTRAINED, "dynamics.feedback": False, "un.reporting_lag_weeks": 0,
+          "regional.reporting_lag_weeks": 0, "un.unity": 1.0,
+          "un.consensus_days_at_zero_unity": 0.0, "regional.enabled": False}
+SURE = {"instruments.envoy.base_rate": 1.0, "instruments.envoy.initial_credibility": 1.0,
+        "instruments.envoy.standby_deploy_days": 0.0, "dynamics.will_to_settle_mean": 1.0,
+        "policy.instruments": [InstrumentSpec(kind="envoy", delay_days=0.0)]}
+
+
+def party(hostility: float, grievance: float = 0.2) -> dict:
+    return {"region": "r", "grievance": grievance, "hostility": hostility, "restraint": 0.4}
+
+
+def world(tmp_path, nodes, edges, weeks=1, **dotted) -> ConflictModel:
+    p = micro_params(tmp_path, nodes, edges, horizon_weeks=40, **{**LINEAR, **SURE, **dotted})
+    model = ConflictModel(p)
+    for _ in range(weeks):
+        model.step()
+    return model
+
+
+LONE = ({"a": party(1.5), "b": party(0.1, 0.0)}, [("a", "b", 1)])  # b is calm
+
+
+def test_without_a_counterpart_no_agreement_is_signed(tmp_path):
+    """a is warned and the envoy is engaged with a sure chance, but a's only neighbour is
+    calm: with counterpart_required there is no one to sign with."""
+    old = world(tmp_path, *LONE)
+    assert (old.events.kind == "agreement").sum() == 1  # the old rule: a signs alone
+    new = world(tmp_path, *LONE, weeks=6, **{"instruments.envoy.counterpart_required": True})
+    assert not (new.events.kind == "agreement").any()
+
+
+def test_an_agreement_is_between_parties_at_crisis_or_above(tmp_path):
+    nodes = {"a": party(1.5), "b": party(1.2), "c": party(0.1, 0.0)}
+    model = world(tmp_path, nodes, [("a", "b", 1), ("a", "c", 1)],
+                  **{"instruments.envoy.counterpart_required": True})
+    assert (model.events.kind == "agreement").sum() >= 1  # a's envoy, and b's
+    assert model.response.instrument("envoy").agreed.tolist() == [True, True, False]
+
+
+def test_preventive_talks_raise_the_cost_of_escalating_below_crisis(tmp_path):
+    """An envoy engaged at a party that fell below crisis holds talks: its cost of
+    escalating is the dividend plus talks_force, and nothing is signed."""
+    nodes = {"a": party(1.5), "b": party(0.1, 0.0)}
+    model = world(tmp_path, nodes, [("a", "b", 1)], weeks=1, **{
+        "instruments.envoy.counterpart_required": True,
+        "instruments.envoy.talks_force": 0.07})
+    envoy = model.response.instrument("envoy")
+    model.state.hostility[0] = 0.2  # the crisis eases while the envoy is there
+    model.state.level[0] = 0
+    model.step()
+    assert envoy.talks[0] == 0.07 and envoy.talks[1] == 0.0
+    assert model.state.cost[0] == pytest.approx(envoy.dividend[0] + 0.07)
+    assert not (model.events.kind == "agreement").any()
+
+
+def test_partial_terms_cut_by_will_and_credibility(tmp_path):
+    """With terms_by_will each party's grievance keeps 1 − grievance_cut × will ×
+    credibility (the grievance is read right after the cut: no feedback moves it)."""
+    nodes = {"a": party(1.5, 0.3), "b": party(1.2, 0.2)}
+    dotted = {"instruments.envoy.terms_by_will": True,
+              "instruments.envoy.initial_credibility": 0.8,
+              "dynamics.will_to_settle_mean": 0.5, "instruments.envoy.partner_leverage": 0.0}
+    model = world(tmp_path, nodes, [("a", "b", 1)], weeks=0, **dotted)
+    wills = model.state.wills(np.arange(2))
+    model.step()
+    assert (model.events.kind == "agreement").sum() == 1
+    cut = model.params.instruments.envoy.grievance_cut
+    assert model.state.grievance.tolist() == pytest.approx(
+        [0.3 * (1 - cut * wills[0] * 0.8), 0.2 * (1 - cut * wills[1] * 0.8)])
+
+
+def test_an_agreement_can_break_down_and_a_later_onset_is_a_relapse_after_it(tmp_path):
+    """A hazard of 52 a year is one a week: the agreement signed in week 1 breaks down in
+    week 2; its dividend is lost."""
+    nodes = {"a": party(1.5), "b": party(1.2)}
+    dotted = {"instruments.envoy.breakdown_rate_per_year": 52.0}
+    model = world(tmp_path, nodes, [("a", "b", 1)], weeks=2, **dotted)
+    envoy = model.response.instrument("envoy")
+    broken = model.events.query("kind == 'agreement_broken'")
+    assert broken.week.tolist() == [2.0, 2.0]
+    assert envoy.broken.all() and not envoy.in_force.any()
+    assert envoy.dividend.tolist() == [0.0, 0.0]
+    # a violence onset after the breakdown is recorded as such
+    model.state.hostility[:] = 3.0
+    model.step()
+    relapses = model.events.query("kind == 'relapse'")
+    assert set(relapses.detail) == {"after a breakdown"}
+
+
+def test_follow_up_makes_agreements_last_longer():
+    """Paired seeds: with follow-up (infrastructures for peace) fewer agreements break
+    down per agreement signed (hazard × follow_up_breakdown_factor = 0.5). Tolerance: the
+    ratio over 20 seeds is below 0.8."""
+    import dataclasses
+
+    import sim
+    from sim.core import metrics
+
+    def rate(follow_up: bool) -> float:
+        p = sim.compose(["policy=envoy", "instruments.envoy.breakdown_rate_per_year=1.0",
+                         f"instruments.envoy.follow_up={str(follow_up).lower()}"])
+        out = [metrics.outcomes(ConflictModel(dataclasses.replace(p, seed=s)).run())
+               for s in range(20)]
+        return sum(o["agreements_broken"] for o in out) / sum(o["agreements"] for o in out)
+    assert rate(True) < 0.8 * rate(False)
