@@ -169,6 +169,44 @@ class TestEarlyStatement(InstrumentContract):
         assert repeated == pytest.approx([0.08, 0.08, 0.04, 0.04, 0.02, 0.02])
 
 
+# ------------------------------------------------------------------ sanctions
+class TestSanctions(InstrumentContract):
+    kind = "sanctions"
+    spec = {"duration_weeks": 20.0}
+
+    def sanctioned(self, tmp_path, **dotted) -> ConflictModel:
+        p = micro_params(tmp_path, HOT, [("a", "b", 1)], horizon_weeks=30, **{
+            **LINEAR, "regional.enabled": False,
+            "policy.instruments": [spec(kind="sanctions", duration_weeks=4.0)], **dotted})
+        return ConflictModel(p)
+
+    def test_sanctions_raise_the_cost_of_escalating_in_crisis_for_their_duration(
+            self, tmp_path):
+        model = self.sanctioned(tmp_path, **{"instruments.sanctions.backfire_probability": 0})
+        model.step()  # week 1: warned, imposed at once (no consent asked)
+        force = model.params.instruments.sanctions.force
+        assert model.state.cost.tolist() == pytest.approx([force, force])
+        assert model.crises.action_week.tolist() == [1.0, 1.0]
+        for _ in range(4):
+            model.step()
+        assert (model.response.instrument("sanctions").until <= model.week).all()
+        assert not (model.events.kind == "backfire").any()
+        weekly = model.params.instruments.sanctions.cost_usd_per_week
+        assert model.response.cost_usd == pytest.approx(2 * (5e4 + 4 * weekly))
+
+    def test_a_backfire_hardens_the_target_for_good(self, tmp_path):
+        model = self.sanctioned(tmp_path, **{"instruments.sanctions.backfire_probability": 1,
+                                             "instruments.sanctions.backfire_grievance": 0.2})
+        before = model.state.grievance_base.copy()
+        model.step()
+        assert (model.events.kind == "backfire").sum() == 2
+        assert model.state.grievance_base == pytest.approx(before + 0.2)
+        for _ in range(10):  # the sanctions end; the hardening stays
+            model.step()
+        assert model.state.grievance_base == pytest.approx(before + 0.2)
+        assert metrics.outcomes(model)["backfires"] == 2
+
+
 # ------------------------------------------------------------------ fact-finding
 class TestFactFinding(InstrumentContract):
     kind = "fact_finding"

@@ -36,6 +36,7 @@ class EventKind(StrEnum):
     ENGAGEMENT_ENDED = "engagement_ended"  # the crisis closed while the envoy was engaged
     RELAPSE = "relapse"                # violence onset of a party that had an agreement
     AGREEMENT_BROKEN = "agreement_broken"  # an agreement in force breaks down at a party
+    BACKFIRE = "backfire"              # a coercive measure hardens its target (detail)
     COUNCIL_BLOCKED = "council_blocked"  # the Security Council cannot decide on a crisis
 
 

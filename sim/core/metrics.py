@@ -157,6 +157,9 @@ OUTCOMES: dict[str, Outcome] = {o.key: o for o in (
             "agreements in force that broke down at a party "
             "(instruments.envoy.breakdown_rate_per_year; a later onset there is a relapse "
             "after a breakdown)"),
+    Outcome("backfires", "Backfires", "parties", _M, _MIN,
+            "coercive measures that hardened their target (instruments.sanctions."
+            "backfire_probability)"),
     Outcome("intervention_cost_usd", "Intervention cost", "USD", _M, _MIN,
             "everything the response booked: statements, missions, envoys, UN regional "
             "offices"),
@@ -290,6 +293,7 @@ def response_outcomes(model: "ConflictModel", kinds) -> dict[str, float]:
         "mediation_failures": int(kinds.get("mediation_failed", 0)),
         "relapses": int(kinds.get("relapse", 0)),
         "agreements_broken": int(kinds.get("agreement_broken", 0)),
+        "backfires": int(kinds.get("backfire", 0)),
         "intervention_cost_usd": float(intervention_cost),
         "conflict_cost_usd": float(conflict_cost),
         "total_cost_usd": float(intervention_cost + conflict_cost),

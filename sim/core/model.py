@@ -286,6 +286,9 @@ class ConflictModel(mesa.Model):
         for cut in effects.settlements:  # in the order they were reached
             s.hostility[cut.parties] *= cut.hostility_kept
             s.grievance[cut.parties] *= cut.grievance_kept
+        for parties, grievance in effects.hardened:  # backfires: lasting grievance
+            s.grievance_base[parties] += grievance
+            s.grievance[parties] += grievance
         s.cost = effects.cost
         s.misperception = effects.misperception
         if effects.misperception_changed is not None:

@@ -605,12 +605,40 @@ class EnvoyParams:
 
 
 @dataclass
+class SanctionsParams:
+    """Targeted sanctions and other coercive measures (¶14, ¶42): late, costly, and able
+    to backfire. Used only by policies that name ``kind: sanctions``."""
+
+    force: float = param(0.12, help="Cost of escalating added at a sanctioned party while "
+                         "it is at crisis level or above (× intensity).",
+                         unit="hostility/week", ge=0, le=100, source="¶14 (coercive "
+                         "measures); no source gives a number: chosen between a "
+                         "statement's 0.08 and an agreement's dividend 0.15")
+    backfire_probability: float = param(
+        0.25, help="Chance, at imposition, that the target hardens (sovereignty backlash): "
+        "its baseline grievance rises by backfire_grievance for good.", unit="probability",
+        ge=0, le=1, source="¶42 (sovereignty concerns); no source gives a number")
+    backfire_grievance: float = param(0.05, help="Lasting grievance a backfire adds "
+                                      "(baseline and current).", unit="grievance", ge=0,
+                                      le=10, source="modelling choice (the coup's "
+                                      "shocks.coup_grievance is 0.05)")
+    cost_usd: float = param(5e4, help="Cost of imposing them (the Council's process, a "
+                            "committee).", unit="USD", ge=0, le=MAX_USD,
+                            source="modelling choice")
+    cost_usd_per_week: float = param(3e4, help="Cost of monitoring them while in force (a "
+                                     "panel of experts).", unit="USD/week", ge=0,
+                                     le=MAX_USD, source="modelling choice (the scale of a "
+                                     "UN panel of experts, about $1.5M a year)")
+
+
+@dataclass
 class InstrumentParams:
     """How each instrument works (what a policy chooses is in ``policy``)."""
 
     statement: StatementParams = field(default_factory=StatementParams)
     fact_finding: FactFindingParams = field(default_factory=FactFindingParams)
     envoy: EnvoyParams = field(default_factory=EnvoyParams)
+    sanctions: SanctionsParams = field(default_factory=SanctionsParams)
 
 
 @dataclass

@@ -11,11 +11,13 @@ from sim.core.policies.base import Context, Effects, Instrument, Ledger, Settlem
 from sim.core.policies.envoy import EnvoyDeployment
 from sim.core.policies.fact_finding import FactFinding
 from sim.core.policies.response import ResponseSystem
+from sim.core.policies.sanctions import Sanctions
 from sim.core.policies.statement import EarlyStatement
 
 #: kind -> class, in the order their costs are summed.
 INSTRUMENTS: dict[str, type[Instrument]] = {
-    cls.name: cls for cls in (EarlyStatement, EnvoyDeployment, FactFinding)}
+    cls.name: cls for cls in (EarlyStatement, EnvoyDeployment, FactFinding, Sanctions)}
 
 __all__ = ["INSTRUMENTS", "Context", "EarlyStatement", "Effects", "EnvoyDeployment",
-           "FactFinding", "Instrument", "Ledger", "ResponseSystem", "Settlement", "Slot"]
+           "FactFinding", "Instrument", "Ledger", "ResponseSystem", "Sanctions",
+           "Settlement", "Slot"]

@@ -112,6 +112,8 @@ class Effects:
         observation: per party, the factor on observers' noise, or None (1 everywhere).
         observation_changed: parties whose factor changed this week, or None (no change).
         settlements: agreements reached this week, in order.
+        hardened: ``(parties, grievance)`` pairs: lasting grievance added this week
+            (baseline and current; a coercive measure that backfired).
     """
 
     cost: np.ndarray
@@ -120,6 +122,7 @@ class Effects:
     observation: np.ndarray | None = None
     observation_changed: np.ndarray | None = None
     settlements: list[Settlement] = field(default_factory=list)
+    hardened: list[tuple[np.ndarray, float]] = field(default_factory=list)
 
 
 class Clock:
