@@ -207,6 +207,30 @@ class TestSanctions(InstrumentContract):
         assert metrics.outcomes(model)["backfires"] == 2
 
 
+# ------------------------------------------------------------------ group of friends
+class TestGroupOfFriends(InstrumentContract):
+    kind = "group_of_friends"
+
+    def test_a_group_of_friends_adds_its_leverage_to_the_envoy_while_it_lasts(self, tmp_path):
+        p = micro_params(tmp_path, HOT, [("a", "b", 1)], horizon_weeks=30, **{
+            **LINEAR, "regional.enabled": False, "instruments.envoy.base_rate": 0.01,
+            "instruments.envoy.standby_deploy_days": 0.0,
+            "policy.instruments": [spec(kind="envoy"),
+                                   spec(kind="group_of_friends", duration_weeks=4.0)]})
+        model = ConflictModel(p)
+        model.step()  # week 1: envoys engaged, the group convened
+        ctx, envoy = model.response.ctx, model.response.instrument("envoy")
+        engaged = [m for m in envoy.mediators if m.status is MediatorStatus.ENGAGED]
+        assert engaged and ctx.envoy_support.tolist() == [0.3, 0.3]
+        with_group = envoy.agreement_probability(engaged[0])
+        ctx.envoy_support[:] = 0.0
+        assert with_group == pytest.approx(1.3 * envoy.agreement_probability(engaged[0]))
+        ctx.envoy_support[:] = 0.3
+        for _ in range(4):
+            model.step()
+        assert ctx.envoy_support.tolist() == [0.0, 0.0]  # disbanded after its 4 weeks
+
+
 # ------------------------------------------------------------------ fact-finding
 class TestFactFinding(InstrumentContract):
     kind = "fact_finding"

@@ -632,6 +632,24 @@ class SanctionsParams:
 
 
 @dataclass
+class GroupOfFriendsParams:
+    """A group of friends or contact group (¶31): states that back the envoy of a crisis
+    with their own leverage while they are united. Does nothing without an envoy."""
+
+    leverage: float = param(0.3, help="Leverage the group adds to an envoy's (× intensity) "
+                            "while it is active at the party: the agreement's chance "
+                            "scales with 1 + partner_leverage·(partners − 1) + this.",
+                            unit="×", ge=0, le=10, source="¶31 (groups of friends amplify "
+                            "envoys when united); no source gives a number: the same as a "
+                            "partner body's partner_leverage")
+    cost_usd: float = param(2e4, help="Cost of convening it.", unit="USD", ge=0,
+                            le=MAX_USD, source="modelling choice")
+    cost_usd_per_week: float = param(5e3, help="Cost of keeping it engaged.",
+                                     unit="USD/week", ge=0, le=MAX_USD,
+                                     source="modelling choice")
+
+
+@dataclass
 class InstrumentParams:
     """How each instrument works (what a policy chooses is in ``policy``)."""
 
@@ -639,6 +657,7 @@ class InstrumentParams:
     fact_finding: FactFindingParams = field(default_factory=FactFindingParams)
     envoy: EnvoyParams = field(default_factory=EnvoyParams)
     sanctions: SanctionsParams = field(default_factory=SanctionsParams)
+    group_of_friends: GroupOfFriendsParams = field(default_factory=GroupOfFriendsParams)
 
 
 @dataclass

@@ -59,6 +59,8 @@ class Context:
             has its resources (a team, an envoy, the money) and when it is acted on the
             ground (a statement issued, a mission deployed, an envoy arrived): the
             crisis table records the stages of the gap.
+        envoy_support: per party, leverage that others add to an envoy mediating there
+            (a group of friends, ¶31); 0 everywhere unless an instrument raises it.
     """
 
     params: "Params"
@@ -74,6 +76,11 @@ class Context:
     follow_up: Callable[[np.ndarray], None] = field(default=lambda parties: None)
     resourced: Callable[..., None] = field(default=lambda slot, parties, week: None)
     on_ground: Callable[..., None] = field(default=lambda slot, parties, week: None)
+    envoy_support: np.ndarray = None  # type: ignore[assignment]  # zeros(n): __post_init__
+
+    def __post_init__(self) -> None:
+        if self.envoy_support is None:
+            self.envoy_support = np.zeros(self.current.size)
 
     @property
     def bodies(self) -> list:

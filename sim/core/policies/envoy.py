@@ -204,7 +204,7 @@ class EnvoyDeployment(Instrument):
         p, slot, i = self.params, mediator.slot, mediator.party
         legitimacy = mediator.body.params.legitimacy if mediator.body.members[i] else 1.0
         partners = 1 if slot.rerouted[i] else len(slot.bodies[i])
-        leverage = 1.0 + p.partner_leverage * (partners - 1)
+        leverage = 1.0 + p.partner_leverage * (partners - 1) + self.ctx.envoy_support[i]
         politics = self.ctx.params.politics
         if politics.enabled:  # a divided lead body weakens its envoy (¶16)
             leverage *= 1.0 - politics.unity_leverage * (1.0 - slot.unity_now[i])
