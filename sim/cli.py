@@ -217,8 +217,10 @@ def _sweep_job(cfg: DictConfig, overrides: list[str], sweep_dir: Path, resolved:
             params, problem, design, s.chunk, s.chunks, seeds, inputs)
     else:
         def compute() -> dict[str, pd.DataFrame]:
-            crises: list[pd.DataFrame] = []
+            crises: list[pd.DataFrame] | None = [] if study.crisis_tables else None
             runs = sweep.run_replications(params, seeds, inputs, study.progress, crises)
+            if crises is None:
+                return {sweep.RUNS: runs}
             return {sweep.RUNS: runs, sweep.CRISES: pd.concat(crises, ignore_index=True)}
     folder, ran = sweep.run_job(sweep_dir, key, resolved, overrides, inputs, seeds,
                                 compute, root_seed=study.root_seed,

@@ -75,6 +75,11 @@ class StudyParams:
     runner: str = param("replications", help="What each job runs: seeded replications of "
                         "one configuration, or a chunk of a sensitivity design.",
                         choices=("replications", "sensitivity"))
+    crisis_tables: bool = param(True, help="Keep every run's crisis table and write it as "
+                                "jobs/<key>/crises.parquet (the report's gap section). It "
+                                "is held in memory until the job ends, about 12 kB a run "
+                                "(≈ 120 MB at 10,000 replications): switch it off for "
+                                "very large jobs.")
     reference: str = param("policy:none", help="What the report's paired differences are "
                            "taken against: a swept input and its value, input:value — "
                            "policy:none, or lever:baseline in experiment=capacity.")

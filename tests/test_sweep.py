@@ -283,3 +283,20 @@ def test_findings_read_violence_averted_and_intervention_cost_apart():
     text = " ".join(analysis.findings(summary, diffs, ["scenario", "policy"]))
     assert "Most violence averted against no response: policy=a 10.0 party-weeks" in text
     assert "policy=a $100k [$100k, $100k]; policy=b $400k" in text
+
+
+def test_crisis_tables_are_written_per_job_unless_switched_off(tmp_path):
+    """Every job keeps its runs' crises (the report's gap section reads them);
+    study.crisis_tables=false keeps only the runs table."""
+    for flag, name in (("true", "on"), ("false", "off")):
+        result = run_cli("-m", "policy=envoy", "study.replications=2", "study.name=ct",
+                         f"study.sweep_name={name}", f"study.crisis_tables={flag}",
+                         "study.progress=false", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    on, off = (tmp_path / "results" / "ct" / n for n in ("on", "off"))
+    crises = sweep.load_crises(on)
+    assert len(crises) > 0 and set(crises.seed) == set(pd.read_parquet(on / "runs.parquet").seed)
+    assert list(crises.columns[:3]) == ["scenario", "policy", "seed"]
+    assert "crisis by crisis" in (on / "report.md").read_text()
+    assert not list(off.glob("jobs/*/crises.parquet")) and sweep.load_crises(off).empty
+    assert "crisis by crisis" not in (off / "report.md").read_text()
