@@ -187,7 +187,8 @@ def test_an_empty_fund_delays_or_drops_decisions(unfunded):
 @pytest.mark.parametrize("seed", [1, 7])
 @pytest.mark.parametrize("policy", ["early_statement", "envoy", "fact_finding", "graduated"])
 def test_the_parts_sum_to_the_gap_and_the_stages_are_in_order(policy, seed):
-    c = ConflictModel(sim.compose([f"policy={policy}", f"seed={seed}"])).run().crises
+    model = ConflictModel(sim.compose([f"policy={policy}", f"seed={seed}"])).run()
+    c = model.crises
     answered = c[c.action_week.notna()]
     assert len(answered) > 0
     parts = answered[list(CrisisTable.WAITS)]
@@ -197,8 +198,7 @@ def test_the_parts_sum_to_the_gap_and_the_stages_are_in_order(policy, seed):
     for early, late in (("warning_week", "agenda_week"), ("agenda_week", "decision_week"),
                         ("decision_week", "action_week")):
         assert (answered[late] >= answered[early]).all()
-    out = metrics.outcomes(ConflictModel(sim.compose([f"policy={policy}",
-                                                      f"seed={seed}"])).run())
+    out = metrics.outcomes(model)
     assert out["crises_answered"] + out["crises_unanswered"] == len(c)
 
 
@@ -294,3 +294,20 @@ def test_scarcer_institutions_lengthen_the_gap(baseline_gaps, policy, overrides)
 def test_more_resources_never_lengthen_the_gap(baseline_gaps, policy, lever):
     diff = mean_gaps(policy, [f"lever={lever}"]) - baseline_gaps[policy]
     assert np.nanmean(diff) <= TOLERANCE_WEEKS
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known violation, issue 16: near-perfect warning answers fewer false alarms, and envoys "
+    "sent on false alarms work as blanket prevention, so violence rises (+20 party-weeks "
+    "[10, 32] under graduated on 40 seeds, docs/validation.md §6). Strict: when issue 16 "
+    "makes it hold, this fails and the marker must go"))
+def test_better_information_never_raises_violence():
+    """The standing invariant, on paired seeds: both observers' noise 0.25/0.15 -> 0.05
+    does not raise mean violence by more than 2 party-weeks (tolerance) under graduated."""
+    def violence(overrides: list[str]) -> np.ndarray:
+        params = sim.compose(["policy=graduated", *overrides])
+        return np.array([metrics.outcomes(ConflictModel(dataclasses.replace(params, seed=s))
+                                          .run())["violence_party_weeks"]
+                         for s in range(N_SEEDS)])
+    better = violence(["un.observation_noise_sd=0.05", "regional.observation_noise_sd=0.05"])
+    assert np.mean(better - violence([])) <= 2.0

@@ -109,6 +109,14 @@ def param(
     return field(default=default, metadata=meta)
 
 
+def overriding(base: type, name: str, default: Any, **changes: Any) -> Any:
+    """Field ``name`` of the dataclass ``base`` with another default: its help, unit and
+    range are the base's unless ``changes`` says otherwise (a subclass restates only what
+    differs, usually the default and its source)."""
+    meta = {**base.__dataclass_fields__[name].metadata, **changes}
+    return param(default, **meta)
+
+
 @dataclass
 class ScenarioInfo:
     """Which stylised case the parameters describe."""
@@ -415,33 +423,24 @@ class UNParams(BodyParams):
                                             "office.", unit="USD/year", ge=0, le=MAX_USD,
                                             source="¶8 (UNOWA: under 8 million dollars a "
                                             "year)")
-    attention_capacity: int = param(
-        6, help="Situations the Secretariat and Council actively handle at once: a crisis "
-        "the UN is to act on waits on its agenda until a place frees (its crisis closes, or "
-        "the UN has done what its policy says), the most severe as the UN sees them first.",
-        unit="situations", ge=1, le=UNLIMITED,
+    attention_capacity: int = overriding(
+        BodyParams, "attention_capacity", 6,
         source="¶12-¶13 (case-by-case engagement); no source gives a number: chosen so "
         "that the busiest weeks of the default world bind (docs/model.md §7.15)")
-    fact_finding_teams: int = param(
-        3, help="Fact-finding missions the UN can have in the field at once (a team is "
-        "busy from dispatch to the mission's end).", unit="missions", ge=0, le=UNLIMITED,
+    fact_finding_teams: int = overriding(
+        BodyParams, "fact_finding_teams", 3,
         source="¶32; three international commissions of inquiry mandated in 2011 "
         "(Côte d'Ivoire, Libya, Syria; OHCHR)")
-    standby_capacity: int = param(
-        3, help="Deployments the standby team can support at once (its experts go with "
-        "the envoy for the engagement); an envoy sent when all are busy travels in "
-        "instruments.envoy.deploy_days.", unit="deployments", ge=0, le=UNLIMITED,
+    standby_capacity: int = overriding(
+        BodyParams, "standby_capacity", 3,
         source="¶17; six experts at the team's launch, two sent to one engagement (UN "
         "press release PA/1, 5 March 2008)")
-    rapid_response_usd_per_year: float = param(
-        10e6, help="The UN's rapid-response fund, renewed each year (unspent money "
-        "lapses): its statements, missions and envoys are paid from it, and one is started "
-        "only if the fund covers its first cost; else it waits or is dropped "
-        "(policy.unfunded). Regional offices are paid from the regular budget.",
-        unit="USD/year", ge=0, le=MAX_USD,
+    rapid_response_usd_per_year: float = overriding(
+        BodyParams, "rapid_response_usd_per_year", 10e6,
         source="¶64, ¶68 (predictable funding for rapid response); no source gives a "
         "number for this world: chosen above what envoys spend in a typical year and "
-        "below what fact-finding does (docs/model.md §7.15)")
+        "below what fact-finding does (docs/model.md §7.15); regional offices are paid "
+        "from the regular budget")
 
 
 @dataclass
@@ -457,21 +456,17 @@ class RegionalParams(BodyParams):
                            unit="envoys", ge=0, le=1000)
     standby_team: bool = param(False, help="Whether it has a standby mediation team.",
                                source="¶17 (the UN's standby team); modelling choice")
-    standby_capacity: int = param(1, help="Deployments its standby team (if standby_team) "
-                                  "can support at once.", unit="deployments", ge=0,
-                                  le=UNLIMITED, source="modelling choice (a third of the "
-                                  "UN's)")
-    attention_capacity: int = param(
-        2, help="Situations each regional body actively handles at once (see "
-        "un.attention_capacity).", unit="situations", ge=1, le=UNLIMITED,
+    standby_capacity: int = overriding(BodyParams, "standby_capacity", 1,
+                                       source="modelling choice (a third of the UN's; "
+                                       "used only with standby_team)")
+    attention_capacity: int = overriding(
+        BodyParams, "attention_capacity", 2,
         source="¶51-¶52; no source gives a number: chosen to bind when two of a region's "
         "members are in crisis with a third waiting (docs/model.md §7.15)")
-    fact_finding_teams: int = param(1, help="Fact-finding missions each regional body can "
-                                    "have in the field at once.", unit="missions", ge=0,
-                                    le=UNLIMITED, source="modelling choice")
-    rapid_response_usd_per_year: float = param(
-        1e6, help="Each regional body's rapid-response fund, renewed each year.",
-        unit="USD/year", ge=0, le=MAX_USD,
+    fact_finding_teams: int = overriding(BodyParams, "fact_finding_teams", 1,
+                                         source="modelling choice")
+    rapid_response_usd_per_year: float = overriding(
+        BodyParams, "rapid_response_usd_per_year", 1e6,
         source="¶64, ¶68; no source gives a number: chosen near what the busiest regional "
         "body spends under the graduated policy in a year (docs/model.md §7.15)")
 

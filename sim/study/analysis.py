@@ -200,6 +200,11 @@ GAP_PARTS = {"wait_trigger": "waiting for the trigger", "wait_agenda": "waiting 
              "wait_resources": "waiting for resources", "wait_deployment": "deploying"}
 
 
+#: The long gaps whose parts the findings explain: those at or above this quantile of a
+#: setting's gaps (its longest tenth); the tables call it p90.
+LONG_GAP_QUANTILE = 0.9
+
+
 def varying(frame: pd.DataFrame, groups: list[str]) -> list[str]:
     """The inputs of ``groups`` that take more than one value (``policy`` always)."""
     return [g for g in groups if g == "policy" or frame[g].nunique(dropna=False) > 1]
@@ -209,7 +214,8 @@ def gap_table(crises: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     """Per group of swept inputs, from every crisis of its runs: crises, the share
     answered (an action on the ground), the gap's median, 90th percentile and mean over
     answered crises, the mean of each of its parts (they sum to the mean gap), and the
-    part that dominates the long gaps (those at or above the group's 90th percentile)."""
+    part that dominates the long gaps (those at or above the group's
+    :data:`LONG_GAP_QUANTILE`)."""
     rows = []
     for row, part in _by_group(crises, groups):
         gap = part["warning_to_action_weeks"]
@@ -218,7 +224,7 @@ def gap_table(crises: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
                    float("nan"))
         if len(answered):
             g = answered["warning_to_action_weeks"]
-            p90 = float(np.quantile(g, 0.9))
+            p90 = float(np.quantile(g, LONG_GAP_QUANTILE))
             row.update(median=float(g.median()), p90=p90, mean=float(g.mean()))
             row.update({name: float(answered[name].mean()) for name in GAP_PARTS})
             long = answered[g >= p90][list(GAP_PARTS)].mean()

@@ -336,3 +336,87 @@ class Instrument:
     def log_many(self, week: float, kind: EventKind, parties: np.ndarray, actor, detail
                  ) -> None:
         self.ctx.log.add_many(week, kind, parties, actor, detail)
+
+
+class Payments:
+    """Decisions an instrument starts only if its lead body's rapid-response fund covers
+    their first cost (in the order given, per body). What cannot be paid waits — it is
+    offered again each week while its crisis is open (:meth:`due`) — or is dropped and
+    counted in :attr:`unfunded`, as ``policy.unfunded`` says."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.unfunded = 0
+        self._unpaid: list[tuple[Slot, np.ndarray, np.ndarray]] = []
+
+    def split(self, slot: Slot, parties: np.ndarray, cost: np.ndarray | float,
+              defer: bool = True) -> np.ndarray:
+        """The parties whose decisions the funds cover (``cost`` USD each); the others
+        wait or are dropped (``defer=False``: they are let go, uncounted)."""
+        cost = np.broadcast_to(np.asarray(cost, dtype=float), parties.shape)
+        paid = np.ones(parties.size, dtype=bool)
+        leads = slot.leads(parties)
+        for k in dict.fromkeys(leads.tolist()):
+            mine = leads == k
+            paid[mine] = np.cumsum(cost[mine]) <= slot.body_at[k].fund.balance
+        unpaid = parties[~paid]
+        if unpaid.size and defer:
+            if self.ctx.params.policy.unfunded == "wait":
+                self._unpaid.append((slot, unpaid, self.ctx.current[unpaid]))
+            else:
+                self.unfunded += unpaid.size
+        return parties[paid]
+
+    def due(self) -> list[tuple[Slot, np.ndarray]]:
+        """The waiting decisions whose crisis is still open, taken off the list (offer
+        them again: what still cannot be paid goes back on it)."""
+        waiting, self._unpaid = self._unpaid, []
+        out = []
+        for slot, parties, crises in waiting:
+            live = parties[self.ctx.current[parties] == crises]
+            if live.size:
+                out.append((slot, live))
+        return out
+
+    def holds(self, body, parties: np.ndarray) -> np.ndarray:
+        """Per party: a decision of ``body``'s waiting for money."""
+        held = np.zeros(parties.size, dtype=bool)
+        for slot, waiting, _ in self._unpaid:
+            held |= np.isin(parties, waiting[slot.led_by(body, waiting)])
+        return held
+
+
+class Presence(Instrument):
+    """Base class of an instrument that stays at a party once started (sanctions in
+    force, a group of friends convened): per party until when (``until``; -inf: none),
+    whose (``body``) and at what intensity, its running cost, and its end when the
+    crisis closes. It holds its body's attention while it lasts."""
+
+    def __init__(self, ctx: Context):
+        super().__init__(ctx)
+        self.until = np.full(ctx.n, -np.inf)
+        self.intensity = np.ones(ctx.n)
+        self.body: list = [None] * ctx.n
+
+    def start(self, slot: Slot, parties: np.ndarray, week: float) -> None:
+        """Present at ``parties`` for the slot's ``duration_weeks``, for its lead body."""
+        for i in parties.tolist():
+            self.body[i] = slot.lead_of(i)
+        self.until[parties] = week + slot.spec.duration_weeks
+        self.intensity[parties] = slot.spec.intensity
+
+    def present(self, week: float) -> np.ndarray:
+        """Per party: present this week."""
+        return self.until > week
+
+    def pay_running(self, week: float, usd_per_week: float) -> None:
+        """This week's running cost of every presence, from its body's fund."""
+        for i in self.present(week).nonzero()[0].tolist():
+            self.ctx.pay(self.body[i], usd_per_week * self.ctx.dt * self.intensity[i])
+
+    def holds(self, body, parties: np.ndarray, week: float) -> np.ndarray:
+        return np.array([self.until[i] > week and self.body[i] is body
+                         for i in parties.tolist()], dtype=bool)
+
+    def on_crisis_closed(self, parties: np.ndarray) -> None:
+        self.until[parties] = -np.inf  # it ends with the crisis

@@ -7,12 +7,12 @@ import numpy as np
 from sim.core.dynamics import Level
 from sim.core.events import EventKind
 from sim.core.params import SanctionsParams
-from sim.core.policies.base import Context, Effects, Instrument, Slot
+from sim.core.policies.base import Context, Effects, Payments, Presence, Slot
 
 CRISIS = int(Level.CRISIS)
 
 
-class Sanctions(Instrument):
+class Sanctions(Presence):
     """Sanctions imposed by the lead body: no consent is asked (they are coercive). An
     imposition needs the body's fund to cover ``cost_usd`` (else it waits or is dropped,
     ``policy.unfunded``) and is the action on the ground. For ``duration_weeks`` (or
@@ -22,9 +22,9 @@ class Sanctions(Instrument):
     draw per sanctioned party): its baseline grievance rises by ``backfire_grievance``
     for good (an Effects ``hardened`` entry), which can outlast the sanctions.
 
-    State (per party): ``until`` (week they end; -inf: none), ``intensity``; the number
-    of backfires (``backfires``) and of impositions dropped for want of money
-    (``unfunded``).
+    State (per party): ``until`` (week they end; -inf: none), ``intensity``, ``body``
+    (:class:`Presence`); the number of backfires (``backfires``) and of impositions
+    dropped for want of money (``unfunded``).
 
     Sources:
         ¶14 (Security Council's coercive measures, Chapter VII), ¶42 (sovereignty
@@ -37,40 +37,23 @@ class Sanctions(Instrument):
 
     def __init__(self, ctx: Context):
         super().__init__(ctx)
-        self.until = np.full(ctx.n, -np.inf)
-        self.intensity = np.ones(ctx.n)
-        self.body: list = [None] * ctx.n
         self.backfires = 0
-        self.unfunded = 0
-        self._unpaid: list[tuple[Slot, np.ndarray, np.ndarray]] = []
+        self.payments = Payments(ctx)
         self._hardened: list[tuple[np.ndarray, float]] = []
 
-    def act(self, slot: Slot, parties: np.ndarray, week: float) -> None:
-        p = self.params
-        leads = slot.leads(parties)
-        paid = np.zeros(parties.size, dtype=bool)
-        for k in dict.fromkeys(leads.tolist()):
-            mine = (leads == k).nonzero()[0]
-            cost = p.cost_usd * slot.spec.intensity
-            affordable = int(slot.body_at[k].fund.balance // cost) if cost > 0 else mine.size
-            paid[mine[:max(affordable, 0)]] = True
-        unpaid = parties[~paid]
-        if unpaid.size:
-            if self.ctx.params.policy.unfunded == "wait":
-                self._unpaid.append((slot, unpaid, self.ctx.current[unpaid]))
-            else:
-                self.unfunded += unpaid.size
-        if paid.any():
-            self._impose(slot, parties[paid], week)
+    @property
+    def unfunded(self) -> int:
+        return self.payments.unfunded
 
-    def _impose(self, slot: Slot, parties: np.ndarray, week: float) -> None:
+    def act(self, slot: Slot, parties: np.ndarray, week: float) -> None:
         p, ctx = self.params, self.ctx
+        cost = p.cost_usd * slot.spec.intensity
+        parties = self.payments.split(slot, parties, cost)
+        if not parties.size:
+            return
         for i in parties.tolist():
-            body = slot.lead_of(i)
-            ctx.pay(body, p.cost_usd * slot.spec.intensity)
-            self.body[i] = body
-        self.until[parties] = week + slot.spec.duration_weeks
-        self.intensity[parties] = slot.spec.intensity
+            ctx.pay(slot.lead_of(i), cost)
+        self.start(slot, parties, week)
         self.log_many(week, EventKind.ACTION, parties, slot.actor[parties], "sanctions imposed")
         ctx.on_ground(slot, parties, week)
         if p.backfire_probability > 0:
@@ -82,32 +65,22 @@ class Sanctions(Instrument):
                               "sanctions")
 
     def run_week(self, week: float, effects: Effects) -> None:
-        """Impositions waiting for money are retried; those in force are paid for; this
-        week's backfires go into the effects."""
-        if self._unpaid:
-            waiting, self._unpaid = self._unpaid, []
-            for slot, parties, crises in waiting:
-                live = parties[self.ctx.current[parties] == crises]
-                if live.size:
-                    self.act(slot, live, week)
-        active = (self.until > week).nonzero()[0]
-        for i in active.tolist():
-            self.ctx.pay(self.body[i], self.params.cost_usd_per_week * self.ctx.dt
-                         * self.intensity[i])
+        """Impositions waiting for money are offered again; those in force are paid for;
+        this week's backfires go into the effects."""
+        for slot, parties in self.payments.due():
+            self.act(slot, parties, week)
+        self.pay_running(week, self.params.cost_usd_per_week)
         if self._hardened:
             effects.hardened.extend(self._hardened)
             self._hardened = []
 
     def cost(self, week: float) -> np.ndarray | None:
-        held = (self.until > week) & (self.ctx.state.level >= CRISIS)
+        held = self.present(week) & (self.ctx.state.level >= CRISIS)
         if not held.any():
             return None
         return np.where(held, self.params.force * self.intensity, 0.0)
 
     def holds(self, body, parties: np.ndarray, week: float) -> np.ndarray:
-        """Sanctions in force hold their body's attention (a committee follows them)."""
-        return np.array([self.until[i] > week and self.body[i] is body
-                         for i in parties.tolist()], dtype=bool)
-
-    def on_crisis_closed(self, parties: np.ndarray) -> None:
-        self.until[parties] = -np.inf  # lifted with the crisis
+        """Sanctions in force hold their body's attention (a committee follows them), and
+        so do impositions waiting for money."""
+        return super().holds(body, parties, week) | self.payments.holds(body, parties)

@@ -6,7 +6,7 @@ import numpy as np
 
 from sim.core.events import EventKind
 from sim.core.params import StatementParams
-from sim.core.policies.base import Context, Instrument, Slot
+from sim.core.policies.base import Context, Instrument, Payments, Slot
 
 
 class EarlyStatement(Instrument):
@@ -38,32 +38,22 @@ class EarlyStatement(Instrument):
         super().__init__(ctx)
         self.attention = np.zeros(ctx.n)
         self.unanswered = np.zeros(ctx.n, dtype=np.int64)
-        self.unfunded = 0  # statements dropped for want of money (policy.unfunded=drop)
-        self._unpaid: list[tuple[Slot, np.ndarray, np.ndarray]] = []
+        self.payments = Payments(ctx)  # statements waiting for money, or dropped
         self._decay = 0.5 ** (ctx.dt / self.params.half_life_weeks)
 
     def begin_week(self, week: float) -> None:
         self.attention *= self._decay
 
+    @property
+    def unfunded(self) -> int:
+        """Statements dropped for want of money (``policy.unfunded=drop``)."""
+        return self.payments.unfunded
+
     def act(self, slot: Slot, parties: np.ndarray, week: float) -> None:
-        paid, unpaid = self._fund(slot, parties)
-        if unpaid.size:
-            if self.ctx.params.policy.unfunded == "wait":
-                self._unpaid.append((slot, unpaid, self.ctx.current[unpaid]))
-            else:
-                self.unfunded += unpaid.size
+        cost = self.params.cost_usd * slot.spec.intensity * slot.issuers[parties]
+        paid = self.payments.split(slot, parties, cost)
         if paid.size:
             self._issue(slot, paid, week)
-
-    def _fund(self, slot: Slot, parties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The statements their lead body's fund covers, in order, and the others."""
-        cost = self.params.cost_usd * slot.spec.intensity * slot.issuers[parties]
-        paid = np.ones(parties.size, dtype=bool)
-        leads = slot.leads(parties)
-        for k in dict.fromkeys(leads.tolist()):
-            mine = leads == k
-            paid[mine] = np.cumsum(cost[mine]) <= slot.body_at[k].fund.balance
-        return parties[paid], parties[~paid]
 
     def _issue(self, slot: Slot, parties: np.ndarray, week: float) -> None:
         p, spec, ctx = self.params, slot.spec, self.ctx
@@ -86,19 +76,11 @@ class EarlyStatement(Instrument):
 
     def run_week(self, week: float, effects) -> None:
         """Statements waiting for money are issued once their body's fund covers them."""
-        if not self._unpaid:
-            return
-        waiting, self._unpaid = self._unpaid, []
-        for slot, parties, crises in waiting:
-            live = parties[self.ctx.current[parties] == crises]
-            if live.size:
-                self.act(slot, live, week)
+        for slot, parties in self.payments.due():
+            self.act(slot, parties, week)
 
     def holds(self, body, parties: np.ndarray, week: float) -> np.ndarray:
-        held = np.zeros(parties.size, dtype=bool)
-        for slot, waiting, _ in self._unpaid:
-            held |= np.isin(parties, waiting[slot.led_by(body, waiting)])
-        return held
+        return self.payments.holds(body, parties)
 
     def cost(self, week: float) -> np.ndarray:
         return self.attention
