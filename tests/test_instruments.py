@@ -413,3 +413,188 @@ def test_violence_trigger_waits_for_the_alarm(tmp_path):
     crises = model.crises
     assert (crises.first_action_week == crises.alarm_week).all()
     assert (crises.alarm_week > crises.warning_week).all()
+
+
+# ------------------------------------------------------------------ electoral assistance
+ELECTIONS = {"shocks.enabled": True, "shocks.coup_rate_per_year": 0.0,
+             "shocks.election_share": 1.0, "shocks.election_interval_weeks": 20,
+             "shocks.election_lead_weeks": 3, "shocks.election_lag_weeks": 1,
+             "shocks.election_tension": 0.1}
+
+
+class TestElectoralAssistance(InstrumentContract):
+    """Not started by crises: the contract's crisis checks become checks on the votes."""
+
+    kind = "electoral_assistance"
+    spec = {"trigger": "election", "delay_days": 14.0}
+    world = {"instruments.electoral_assistance.min_level": 0}
+
+    @pytest.mark.parametrize("seed", InstrumentContract.seeds)
+    def test_draws_only_from_its_own_stream(self, seed):
+        acting, quiet = self.run(seed).run(), self.run(seed, instruments=[]).run()
+        assert acting.event_log.counts["electoral_assistance"] > 0
+        for name in WORLD_STREAMS:
+            assert (acting.streams[name].bit_generator.state
+                    == quiet.streams[name].bit_generator.state), name
+        assert (acting.streams["interventions"].bit_generator.state
+                == quiet.streams["interventions"].bit_generator.state)  # it draws nothing
+
+    @pytest.mark.parametrize("seed", InstrumentContract.seeds)
+    def test_never_acts_on_a_closed_crisis(self, seed):
+        """It does not act on crises at all: it plans every vote lead_weeks ahead, once,
+        at parties at min_level or above then, and records no action on any crisis."""
+        world = {"instruments.electoral_assistance.min_level": 1}
+        p = make_params(seed=seed, horizon_weeks=104, **world)
+        p.policy.instruments = [spec(kind=self.kind, **self.spec)]
+        model = ConflictModel(p).run()
+        ea = model.response.instrument(self.kind)
+        plans = ea.records()
+        assert len(plans) == ea.assisted > 0
+        lead = p.instruments.electoral_assistance.lead_weeks
+        votes = model.events[model.events.kind == "election"]
+        voted = set(zip(votes.party, votes.week))
+        for i, planned, vote in zip(plans.party, plans.planned_week, plans.vote_week):
+            assert vote == planned + lead
+            if vote <= p.horizon_weeks:
+                assert (model.party_ids[i], vote) in voted
+            assert model.level_history[int(planned / model.dt), i] >= 1
+        assert not plans.duplicated(["party", "vote_week"]).any()
+        assert model.crises.actions.sum() == 0
+
+    @pytest.mark.parametrize("seed", InstrumentContract.seeds)
+    def test_logs_every_decision_it_carries_out(self, seed):
+        model = self.run(seed).run()
+        ea = model.response.instrument(self.kind)
+        assert model.event_log.counts["electoral_assistance"] == ea.assisted == len(
+            ea.records()) == metrics.outcomes(model)["elections_assisted"] > 0
+
+    def test_assistance_removes_its_share_of_the_election_tension_while_there(self, tmp_path):
+        """One party voting every 20 weeks; planned 8 weeks ahead, on the ground 14 days
+        later: of the election period (3 weeks before the vote to 1 after) it covers all;
+        the cost of escalating is half the election drive then, 0 otherwise."""
+        calm = {"a": {"region": "r", "grievance": 0.0, "hostility": 0.5, "restraint": 0.4}}
+        p = micro_params(tmp_path, calm, [], horizon_weeks=60, **{
+            **LINEAR, **ELECTIONS, "regional.enabled": False,
+            "instruments.electoral_assistance.lead_weeks": 8,
+            "instruments.electoral_assistance.min_level": 0,
+            "policy.instruments": [spec(kind=self.kind, trigger="election",
+                                        delay_days=14.0)]})
+        model = ConflictModel(p)
+        costs, drives = [], []
+        for _ in range(59):
+            model.step()
+            drives.append(float(np.asarray(model.shocks.election_drive(model.week))[0]))
+            costs.append(float(model.state.cost[0]))
+        ea = model.response.instrument(self.kind)
+        plans = ea.records()
+        assert (plans.start_week == plans.planned_week + 2).all()
+        assisted = np.array(costs) > 0
+        assert assisted.any()
+        assert np.array(costs)[assisted] == pytest.approx(0.5 * np.array(drives)[assisted])
+        weeks = np.arange(1, 60)  # the week of each step; the first vote (week 8) was
+        # less than lead_weeks away when the run began: it is not planned
+        later = weeks >= plans.start_week.min()
+        assert (np.array(drives)[~assisted & later] == 0).all()
+        per_vote = p.instruments.electoral_assistance.cost_usd
+        assert model.response.cost_usd == pytest.approx(per_vote * len(plans))
+
+    def test_arriving_late_it_covers_only_the_rest_of_the_period(self, tmp_path):
+        calm = {"a": {"region": "r", "grievance": 0.0, "hostility": 0.5, "restraint": 0.4}}
+        p = micro_params(tmp_path, calm, [], horizon_weeks=60, **{
+            **LINEAR, **ELECTIONS, "regional.enabled": False,
+            "instruments.electoral_assistance.lead_weeks": 4,
+            "instruments.electoral_assistance.min_level": 0,
+            "policy.instruments": [spec(kind=self.kind, trigger="election",
+                                        delay_days=21.0)]})  # 3 weeks: 1 week before it
+        model = ConflictModel(p)
+        covered = []
+        for _ in range(59):
+            model.step()
+            covered.append(model.state.cost[0] > 0)
+        shocks = model.params.shocks
+        periods = shocks.election_lead_weeks + shocks.election_lag_weeks + 1
+        votes = len(model.response.instrument(self.kind).records())
+        assert 0 < sum(covered) <= votes * (periods - 2)  # the first two weeks missed
+
+    def test_election_trigger_is_for_electoral_assistance_only(self):
+        from sim.core.params import ParameterError, validate
+        p = make_params()
+        p.policy.instruments = [spec(kind="envoy", trigger="election")]
+        with pytest.raises(ParameterError, match=r"policy.instruments\[0\].trigger"):
+            validate(p)
+        p.policy.instruments = [spec(kind="electoral_assistance", trigger="warning")]
+        with pytest.raises(ParameterError, match="'election' for kind electoral_assistance"):
+            validate(p)
+
+
+# ------------------------------------------------------------------ political mission
+class TestPoliticalMission(InstrumentContract):
+    kind = "political_mission"
+    spec = {"duration_weeks": 30.0}
+
+    def test_a_mission_sharpens_warning_speeds_decisions_and_hosts_envoys(self, tmp_path):
+        """Warned at week 1, the mission is in place at once (consent sure, no set-up
+        time); violence is seen at week 4: a statement's 14-day delay takes 7 days and the
+        envoy arrives within a day, where without the mission they take 14 and 21."""
+        warm = {k: dict(v, hostility=1.3, grievance=0.26) for k, v in HOT.items()}
+        def run(with_mission: bool):
+            instruments = [spec(kind="statement", trigger="violence", delay_days=14.0),
+                           spec(kind="envoy", trigger="violence")]
+            if with_mission:
+                instruments.insert(0, spec(kind="political_mission", duration_weeks=30.0))
+            p = micro_params(tmp_path, warm, [("a", "b", 1)], horizon_weeks=40, **{
+                **LINEAR, "regional.enabled": False, "un.standby_team": False,
+                "instruments.envoy.base_rate": 0.0,
+                "instruments.political_mission.consent_probability": 1.0,
+                "instruments.political_mission.deploy_days": 0.0,
+                "policy.instruments": instruments})
+            model = ConflictModel(p)
+            model.step()
+            model.step()
+            model.state.hostility[:] = 2.0  # violence, seen the next week
+            for _ in range(6):
+                model.step()
+            return model
+        with_mission, without = run(True), run(False)
+        pm = with_mission.params.instruments.political_mission
+        assert with_mission.response.instrument(self.kind).noise_factor.tolist() == [
+            pm.observation_factor] * 2
+        assert with_mission.response.ctx.decision_factor.tolist() == [pm.decision_factor] * 2
+        assert without.response.ctx.decision_factor.tolist() == [1.0, 1.0]
+        def weeks(model, detail):
+            ev = model.events
+            return ev[(ev.kind == "action") & ev.detail.str.startswith(detail)].week.min()
+        alarm = with_mission.events[with_mission.events.kind == "violence_alarm"].week.min()
+        assert weeks(with_mission, "statement") == alarm + 1
+        assert weeks(without, "statement") == alarm + 2
+        deployments = with_mission.deployments
+        travel = deployments.arrive_week - deployments.dispatched_week
+        assert travel.tolist() == pytest.approx([pm.envoy_deploy_days / 7] * len(travel))
+        travel = without.deployments.arrive_week - without.deployments.dispatched_week
+        assert travel.tolist() == pytest.approx([3.0] * len(travel))
+
+    def test_it_stays_after_its_crisis_closes_and_costs_while_there(self, tmp_path):
+        p = micro_params(tmp_path, HOT, [("a", "b", 1)], horizon_weeks=40, **{
+            **LINEAR, "regional.enabled": False,
+            "instruments.political_mission.consent_probability": 1.0,
+            "instruments.political_mission.deploy_days": 7.0,
+            "policy.instruments": [spec(kind="political_mission", duration_weeks=10.0)]})
+        model = ConflictModel(p)
+        model.step()   # week 1: warned, consent; in place a week later
+        model.step()
+        mission = model.response.instrument(self.kind)
+        assert (mission.until == 12.0).all()
+        model.state.hostility[:] = 0.0  # calm for good: the crisis closes
+        model.state.grievance[:] = model.state.grievance_base[:] = 0.0
+        for _ in range(9):  # 8 calm weeks seen: closed at week 10
+            model.step()
+        assert model.crises.closed_week.notna().all()
+        assert (mission.until > model.week).all()  # still there
+        for _ in range(4):
+            model.step()
+        assert mission.noise_factor.tolist() == [1.0, 1.0]
+        assert model.response.ctx.envoy_days.tolist() == [np.inf, np.inf]
+        assert model.warning.noise_factor is None
+        per_week = p.instruments.political_mission.cost_usd_per_year / 52
+        assert model.response.cost_usd == pytest.approx(2 * 10 * per_week)
+        assert mission.records().until_week.tolist() == [12.0, 12.0]

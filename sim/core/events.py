@@ -38,6 +38,7 @@ class EventKind(StrEnum):
     AGREEMENT_BROKEN = "agreement_broken"  # an agreement in force breaks down at a party
     BACKFIRE = "backfire"              # a coercive measure hardens its target (detail)
     COUNCIL_BLOCKED = "council_blocked"  # the Security Council cannot decide on a crisis
+    ELECTORAL_ASSISTANCE = "electoral_assistance"  # assistance planned for a coming vote
 
 
 class EventLog:

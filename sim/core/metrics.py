@@ -146,7 +146,9 @@ OUTCOMES: dict[str, Outcome] = {o.key: o for o in (
             "decisions dropped because their body's fund could not pay "
             "(policy.unfunded=drop)"),
     Outcome("deployments", "Deployments", "deployments", _M, _REP,
-            "fact-finding missions deployed plus envoys dispatched"),
+            "fact-finding and political missions deployed plus envoys dispatched"),
+    Outcome("elections_assisted", "Elections assisted", "elections", _M, _REP,
+            "elections given electoral assistance (planned ahead of the vote)"),
     Outcome("agreements", "Agreements", "agreements", _M, _REP,
             "agreements brokered by envoys"),
     Outcome("mediation_failures", "Mediation failures", "engagements", _M, _REP,
@@ -289,6 +291,7 @@ def response_outcomes(model: "ConflictModel", kinds) -> dict[str, float]:
         "unfunded_dropped": int(sum(getattr(i, "unfunded", 0) for i in
                                     model.response.instruments.values())),
         "deployments": int(kinds.get("deployment", 0)),
+        "elections_assisted": int(kinds.get("electoral_assistance", 0)),
         "agreements": int(kinds.get("agreement", 0)),
         "mediation_failures": int(kinds.get("mediation_failed", 0)),
         "relapses": int(kinds.get("relapse", 0)),

@@ -156,7 +156,8 @@ class ConflictModel(mesa.Model):
             params=params, state=self.state, current=self.warning.current,
             neighbours=self.neighbours, log=self.event_log,
             rng=self.streams["interventions"], ledger=Ledger(), un=self.un,
-            regional_bodies=self.regional_bodies, dt=self.dt), self.warning, INSTRUMENTS)
+            regional_bodies=self.regional_bodies, dt=self.dt, shocks=self.shocks),
+            self.warning, INSTRUMENTS)
         self._level_rows = [self.state.level.copy()]
         self._hostility_rows = ([self.state.hostility.astype(np.float32)]
                                 if params.record.hostility else None)

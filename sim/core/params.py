@@ -382,6 +382,15 @@ class BodyParams:
                                     "the field at once (a team is busy from dispatch to the "
                                     "mission's end).", unit="missions", ge=0, le=UNLIMITED,
                                     source="¶32; modelling choice")
+    mediation_support: float = param(
+        0.0, help="Mediation support (a support unit, expert advisers): its envoys' chance "
+        "of agreement × (1 + this).", unit="×", ge=0, le=10,
+        source="¶63 (strengthened mediation support); no source gives a number")
+    mediation_support_usd_per_year: float = param(
+        2.5e6, help="Running cost of its mediation support (booked weekly when "
+        "mediation_support > 0; not from the rapid-response fund).", unit="USD/year", ge=0,
+        le=MAX_USD, source="no budget found: a standby team of 6-8 advisers at an assumed "
+        "$0.2-0.5M per expert-year (docs/prices.md)")
     rapid_response_usd_per_year: float = param(
         MAX_USD, help="Its rapid-response fund, renewed each year (unspent money lapses): "
         "its statements, missions and envoys are paid from it, and one is started only if "
@@ -488,7 +497,31 @@ class StatementParams:
                                    "envoy).", unit="×", ge=0, le=1,
                                    source="modelling choice (sustained attention, ¶47)")
     cost_usd: float = param(2e4, help="Cost of issuing one statement (staff time).",
-                            unit="USD", ge=0, le=MAX_USD, source="modelling choice")
+                            unit="USD", ge=0, le=MAX_USD, source="modelling choice; no "
+                            "public costing found (docs/prices.md)")
+    mobilised_discount: float = param(
+        0.0, help="How much a statement's deterrent weight falls once the party is "
+        "mobilised: its cost of escalating is the attention stock × (1 − this × m), m the "
+        "party's mobilisation share sigmoid((h − mobilisation_threshold)/mobilisation_width) "
+        "this week (0 at peace, 1 in war). 0: the same weight at every level (the model "
+        "before issue 15).", unit="share", ge=0, le=1, source="¶47 (early signals change "
+        "calculations before positions harden); no source gives a number")
+    credibility_erosion: float = param(
+        0.0, help="Share of its statements' credibility a body loses with each statement "
+        "it repeats on a crisis without having followed up (a mission or an envoy); a "
+        "statement's force is × the issuer's credibility (1 at week 0). 0: no erosion.",
+        unit="share", ge=0, le=1, source="issue 15; ¶61 (credibility easy to lose); no "
+        "source gives a number")
+    credibility_recovery: float = param(
+        0.0, help="Share of its lost credibility a body regains each time it follows up "
+        "(deploys a mission, sends an envoy).", unit="share", ge=0, le=1,
+        source="¶61 (credibility hard to win); modelling choice")
+    embolden_below: float = param(
+        0.0, help="Credibility below which a statement emboldens: its force is × "
+        "(credibility − embolden_below), negative below it — a warning known to be empty "
+        "lowers the expected cost of escalating. 0: statements never embolden.",
+        unit="0-1", ge=0, le=1, source="issue 15 (statements can embolden); no source gives "
+        "a number")
 
 
 @dataclass
@@ -513,7 +546,14 @@ class FactFindingParams:
                                       "deployed, as a share of normal.", unit="×", ge=0,
                                       le=1, source="¶32")
     cost_usd_per_week: float = param(1.5e5, help="Cost of a deployed mission.",
-                                     unit="USD/week", ge=0, le=MAX_USD, source="modelling choice")
+                                     unit="USD/week", ge=0, le=MAX_USD,
+                                     source="between the HRC Darfur mission (≈ $29k/week) "
+                                     "and UNIIIC 2006 (≈ $790k/week) (docs/prices.md)")
+    mobilised_discount: float = param(
+        0.0, help="How much the mission's accountability cost falls once the party is "
+        "mobilised (× (1 − this × m), m as for statements): facts matter most while they "
+        "are contested, before the fighting makes them plain. 0: the same at every level.",
+        unit="share", ge=0, le=1, source="¶32, ¶47; no source gives a number")
 
 
 @dataclass
@@ -587,16 +627,33 @@ class EnvoyParams:
                                        "ground) raises the breakdown hazard, per unit.",
                                        unit="1/grievance", ge=0, le=1000,
                                        source="modelling choice")
+    entrenchment: float = param(
+        0.0, help="Entrenchment (positions hardened by the fighting, war economies, "
+        "commitment problems): the chance of agreement × exp(−entrenchment × (grievance − "
+        "baseline grievance)), the grievance the party's violence has added. Ripeness "
+        "(dynamics.ripeness: weariness raises the will to settle) pulls the other way, so "
+        "neither early nor late mediation is assumed to win. 0: none.",
+        unit="1/grievance", ge=0, le=1000, source="Zartman (ripeness); issue 15; no source "
+        "gives a number")
+    moral_hazard: float = param(
+        0.0, help="Inducements can raise escalation: a party whose neighbour holds an "
+        "agreement's peace dividend (the inducement) sees escalation rewarded; its cost of "
+        "escalating falls by this × the neighbours' mean dividend. 0: none.",
+        unit="×", ge=0, le=10, source="Öberg, Möller & Wallensteen 2009 (ECPEC); Kuperman "
+        "2008 (moral hazard); no source gives a number")
     follow_up_breakdown_factor: float = param(0.5, help="Multiplier on the breakdown hazard "
                                               "where follow-up (infrastructures for peace) "
                                               "carries the agreement.", unit="×", ge=0,
                                               le=1, source="¶56-¶58; modelling choice")
     cost_usd_per_deployment: float = param(1e5, help="Cost of sending an envoy and team.",
-                                           unit="USD", ge=0, le=MAX_USD, source="modelling choice")
+                                           unit="USD", ge=0, le=MAX_USD,
+                                           source="modelling choice; no public costing "
+                                           "found (docs/prices.md)")
     cost_usd_per_week: float = param(6e4, help="Cost of an engaged envoy and team.",
                                      unit="USD/week", ge=0, le=MAX_USD,
-                                     source="modelling choice; ¶8 "
-                                     "scale: a regional office costs ≈ $150k/week")
+                                     source="UN envoy offices cost $0.2M-6.8M a year; "
+                                     "a 2020 cluster-I mean of $5.2M/yr ≈ $100k/week "
+                                     "(docs/prices.md)")
 
 
 @dataclass
@@ -645,6 +702,68 @@ class GroupOfFriendsParams:
 
 
 @dataclass
+class ElectoralAssistanceParams:
+    """Electoral assistance (¶17, ¶37-¶40): planned ahead of a vote at a party at risk,
+    it lowers the election's tension while on the ground. Used only by policies that name
+    ``kind: electoral_assistance`` (trigger ``election``)."""
+
+    lead_weeks: int = param(26, help="Weeks before a vote that the body plans its "
+                            "assistance (a needs assessment); the assistance is on the "
+                            "ground delay_days later and stays to the end of the election "
+                            "period.", unit="weeks", ge=0, le=520,
+                            source="¶37-¶40; modelling choice (a needs assessment months "
+                            "ahead)")
+    min_level: int = param(1, help="Assist only parties at this level or above when the "
+                           "assistance is planned (1: tension).", unit="level", ge=0, le=4,
+                           source="modelling choice (assistance goes where a needs "
+                           "assessment finds risk)")
+    shock_reduction: float = param(0.5, help="Share of the election's tension "
+                                   "(shocks.election_tension) removed at an assisted party "
+                                   "while the assistance is on the ground (× intensity, at "
+                                   "most all of it).", unit="share", ge=0, le=1,
+                                   source="¶37-¶40; no source gives a number")
+    cost_usd: float = param(3e6, help="Cost of assisting one election (a project), booked "
+                            "when it is planned; paid from project funds, not the "
+                            "rapid-response fund.", unit="USD", ge=0, le=MAX_USD,
+                            source="UNDP: $2.2bn over 1999-2011 for about 60 countries a "
+                            "year ≈ $2.8M per country-year (docs/prices.md)")
+
+
+@dataclass
+class PoliticalMissionParams:
+    """A special political mission (¶26-¶28): a standing presence at a party — sharper
+    warning, faster decisions, mediators on site — for ``duration_weeks``, whether or not
+    the crisis that brought it closes. Used only by policies that name ``kind:
+    political_mission``."""
+
+    consent_probability: float = param(0.7, help="Chance the host accepts a mission when "
+                                       "asked at crisis level, without patrons.",
+                                       unit="probability", ge=0, le=1,
+                                       source="¶42 (consent); as fact-finding")
+    deploy_days: float = param(90.0, help="Days from consent to the mission in place.",
+                               unit="days", ge=0, le=3650, source="modelling choice (a "
+                               "mission takes months to set up)")
+    observation_factor: float = param(0.5, help="Observers' noise on the party while the "
+                                      "mission is there, as a share of normal.", unit="×",
+                                      ge=0, le=1, source="¶26-¶28 (presence on the "
+                                      "ground); no source gives a number: as fact-finding")
+    decision_factor: float = param(0.5, help="Multiplier on the delay and consensus time "
+                                   "of every decision on a crisis at the party while the "
+                                   "mission is there (it reports and proposes).", unit="×",
+                                   ge=0, le=1, source="¶26-¶28; no source gives a number")
+    envoy_deploy_days: float = param(1.0, help="Days an envoy needs to reach the party "
+                                     "while the mission is there (mediators on site).",
+                                     unit="days", ge=0, le=3650, source="¶26-¶28 (good "
+                                     "offices from the mission)")
+    cost_usd_per_year: float = param(1.5e7, help="Running cost of one mission (× intensity), "
+                                     "paid from the assessed budget, not the rapid-response "
+                                     "fund.", unit="USD/year", ge=0, le=MAX_USD,
+                                     source="2010 special political missions other than "
+                                     "UNAMA/UNAMI: $198M for 25, $7.9M mean, at most "
+                                     "$19.8M per field mission (docs/prices.md)")
+
+
+@dataclass
 class InstrumentParams:
     """How each instrument works (what a policy chooses is in ``policy``)."""
 
@@ -653,6 +772,9 @@ class InstrumentParams:
     envoy: EnvoyParams = field(default_factory=EnvoyParams)
     sanctions: SanctionsParams = field(default_factory=SanctionsParams)
     group_of_friends: GroupOfFriendsParams = field(default_factory=GroupOfFriendsParams)
+    electoral_assistance: ElectoralAssistanceParams = field(
+        default_factory=ElectoralAssistanceParams)
+    political_mission: PoliticalMissionParams = field(default_factory=PoliticalMissionParams)
 
 
 @dataclass
@@ -721,18 +843,19 @@ class CostParams:
 
     violence_usd_per_party_week: float = param(
         2e7, help="Cost of one party-week at violence (level 3).", unit="USD/party-week",
-        ge=0, le=MAX_USD, source="stylised from ¶8 (a civil war costs > 20 years of growth); see "
-        "docs/model.md, Costs")
+        ge=0, le=MAX_USD, source="modelling choice: a fifth of the armed-conflict price; no "
+        "source gives one (docs/prices.md)")
     armed_conflict_usd_per_party_week: float = param(
         1e8, help="Cost of one party-week of armed conflict (level 4).",
-        unit="USD/party-week", ge=0, le=MAX_USD, source="stylised from ¶8 and Collier & Hoeffler "
-        "(2004); see docs/model.md, Costs")
+        unit="USD/party-week", ge=0, le=MAX_USD, source="Collier & Hoeffler 2004: > $64bn "
+        "per civil war over 7 years, for 2 parties ≈ $88M per party-week; range $36M-176M "
+        "(docs/prices.md)")
 
 
 #: Instrument kinds a policy may name: the groups of :class:`InstrumentParams` (each
 #: with its class in ``sim.core.policies.INSTRUMENTS``; a test checks they agree).
 INSTRUMENT_KINDS = tuple(f.name for f in dataclasses.fields(InstrumentParams))
-TRIGGERS = ("warning", "violence")
+TRIGGERS = ("warning", "violence", "election")
 ACTORS = ("un", "regional", "un_lead", "regional_lead", "joint")
 
 
@@ -742,7 +865,8 @@ class InstrumentSpec:
 
     kind: str = param("statement", help="Which instrument.", choices=INSTRUMENT_KINDS)
     trigger: str = param("warning", help="What starts its clock: the first warning of a "
-                         "crisis, or an observer seeing violence.", choices=TRIGGERS,
+                         "crisis, an observer seeing violence, or (electoral "
+                         "assistance only) an election ahead.", choices=TRIGGERS,
                          source="¶45-¶47")
     delay_days: float = param(7.0, help="Days from the trigger to the decision (before "
                               "consensus and coordination time).", unit="days", ge=0,
@@ -1144,6 +1268,13 @@ def validate(params: Params) -> Params:
                          f"at most 1/dt = {1 / params.dt_weeks:g} per week with "
                          f"step_days = {params.step_days:g} (a step must not overshoot); "
                          "or shorten step_days"))
+    for k, spec in enumerate(params.policy.instruments):
+        if (spec.trigger == "election") != (spec.kind == "electoral_assistance"):
+            problems.append((f"policy.instruments[{k}].trigger", spec.trigger,
+                             "'election' for kind electoral_assistance (planned ahead of a "
+                             "vote), and only for it" if spec.kind == "electoral_assistance"
+                             else "'warning' or 'violence': 'election' is for kind "
+                             "electoral_assistance only"))
     if not problems and net.kind != "file":  # a file's size is checked once it is read
         problems += memory_problems(params, net.n_parties, expected_ties(net),
                                     net.n_regions)

@@ -78,6 +78,14 @@ class ShockCalendar:
             return np.empty(0, dtype=np.intp)
         return self._phase_parties(math.floor(week) % self.p.election_interval_weeks)
 
+    def votes_ahead(self, week: float, previous_week: float, weeks: int) -> np.ndarray:
+        """Indices of parties whose vote falls ``weeks`` after this week, once per week
+        (when ``floor(week)`` moves on from ``previous_week``'s): what a body planning
+        that far ahead sees coming."""
+        if not self.enabled or math.floor(week) == math.floor(previous_week):
+            return np.empty(0, dtype=np.intp)
+        return self._phase_parties((math.floor(week) + weeks) % self.p.election_interval_weeks)
+
     def coups(self, step: int) -> np.ndarray:
         """Indices of parties that suffer a coup at ``step``."""
         if not self.enabled or not 0 <= step < len(self._coup_start) - 1:

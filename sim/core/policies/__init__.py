@@ -8,9 +8,11 @@ every number stayed the same). Adding an instrument: CONTRIBUTING.md.
 """
 
 from sim.core.policies.base import Context, Effects, Instrument, Ledger, Settlement, Slot
+from sim.core.policies.electoral import ElectoralAssistance
 from sim.core.policies.envoy import EnvoyDeployment
 from sim.core.policies.fact_finding import FactFinding
 from sim.core.policies.group_of_friends import GroupOfFriends
+from sim.core.policies.political_mission import PoliticalMission
 from sim.core.policies.response import ResponseSystem
 from sim.core.policies.sanctions import Sanctions
 from sim.core.policies.statement import EarlyStatement
@@ -18,8 +20,8 @@ from sim.core.policies.statement import EarlyStatement
 #: kind -> class, in the order their costs are summed.
 INSTRUMENTS: dict[str, type[Instrument]] = {
     cls.name: cls for cls in (EarlyStatement, EnvoyDeployment, FactFinding, Sanctions,
-                              GroupOfFriends)}
+                              GroupOfFriends, ElectoralAssistance, PoliticalMission)}
 
-__all__ = ["INSTRUMENTS", "Context", "EarlyStatement", "Effects", "EnvoyDeployment",
-           "FactFinding", "GroupOfFriends", "Instrument", "Ledger", "ResponseSystem", "Sanctions",
-           "Settlement", "Slot"]
+__all__ = ["INSTRUMENTS", "Context", "EarlyStatement", "Effects", "ElectoralAssistance",
+           "EnvoyDeployment", "FactFinding", "GroupOfFriends", "Instrument", "Ledger",
+           "PoliticalMission", "ResponseSystem", "Sanctions", "Settlement", "Slot"]

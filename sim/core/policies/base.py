@@ -61,6 +61,12 @@ class Context:
             crisis table records the stages of the gap.
         envoy_support: per party, leverage that others add to an envoy mediating there
             (a group of friends, ¶31); 0 everywhere unless an instrument raises it.
+        decision_factor: per party, the multiplier on the delay and consensus of
+            decisions on its crises (a political mission there: below 1); 1 elsewhere.
+        envoy_days: per party, the most days an envoy needs to reach it (mediators on
+            site: a political mission); inf elsewhere.
+        shocks: the run's election and coup calendar (``sim.core.shocks.ShockCalendar``;
+            None in tests that need none).
     """
 
     params: "Params"
@@ -77,10 +83,18 @@ class Context:
     resourced: Callable[..., None] = field(default=lambda slot, parties, week: None)
     on_ground: Callable[..., None] = field(default=lambda slot, parties, week: None)
     envoy_support: np.ndarray = None  # type: ignore[assignment]  # zeros(n): __post_init__
+    decision_factor: np.ndarray = None  # type: ignore[assignment]  # ones(n)
+    envoy_days: np.ndarray = None  # type: ignore[assignment]  # inf(n)
+    shocks: Any = None
 
     def __post_init__(self) -> None:
+        n = self.current.size
         if self.envoy_support is None:
-            self.envoy_support = np.zeros(self.current.size)
+            self.envoy_support = np.zeros(n)
+        if self.decision_factor is None:
+            self.decision_factor = np.ones(n)
+        if self.envoy_days is None:
+            self.envoy_days = np.full(n, np.inf)
 
     @property
     def bodies(self) -> list:
@@ -116,8 +130,11 @@ class Effects:
         misperception: per party, the multiplier on ``dynamics.noise_sd`` for perception
             errors (the same array from week to week, changed in place).
         misperception_changed: parties whose misperception changed this week, or None.
-        observation: per party, the factor on observers' noise, or None (1 everywhere).
-        observation_changed: parties whose factor changed this week, or None (no change).
+        observation: per party, the factor on observers' noise, or None (1 everywhere):
+            the product of the instruments' :attr:`Instrument.noise_factor`, set by the
+            response when one changed.
+        observation_changed: parties whose factor changed this week, or None (no change);
+            instruments add to it with :meth:`observed`.
         settlements: agreements reached this week, in order.
         hardened: ``(parties, grievance)`` pairs: lasting grievance added this week
             (baseline and current; a coercive measure that backfired).
@@ -130,6 +147,11 @@ class Effects:
     observation_changed: np.ndarray | None = None
     settlements: list[Settlement] = field(default_factory=list)
     hardened: list[tuple[np.ndarray, float]] = field(default_factory=list)
+
+    def observed(self, parties: np.ndarray) -> None:
+        """An instrument's noise factor changed at ``parties`` this week."""
+        self.observation_changed = (parties if self.observation_changed is None else
+                                    np.union1d(self.observation_changed, parties))
 
 
 class Clock:
@@ -296,6 +318,14 @@ class Instrument:
 
     def stage(self, slot: Slot, parties: np.ndarray, week: float) -> None:
         """A later stage that comes due (e.g. a mission's deployment); none by default."""
+
+    def plan(self, slot: Slot, week: float) -> None:
+        """Each week, for a slot not started by crises (trigger ``election``): plan what
+        is due (electoral assistance ahead of votes)."""
+
+    #: Per party, the factor on observers' noise this instrument sets (None: it never
+    #: sets one); the response multiplies the factors of all instruments.
+    noise_factor: np.ndarray | None = None
 
     def run_week(self, week: float, effects: Effects) -> None:
         """After this week's decisions: ongoing work (missions, envoys); may add to the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from sim.core.agents import Body, Mediator, MediatorStatus, Request, Stage
 from sim.core.dynamics import Level
@@ -68,6 +69,7 @@ class EnvoyDeployment(Instrument):
         self.in_force = np.zeros(n, dtype=bool)  # an agreement holds at the party
         self.broken = np.zeros(n, dtype=bool)    # its last agreement broke down
         self.talks = np.zeros(n)                 # this week's preventive talks' force
+        self._neighbour_mean: sp.csr_array | None = None  # for moral hazard, when needed
         self._breakdown = p.breakdown_rate_per_year * ctx.dt / 52.0  # weekly, at 0 grievance
 
     def begin_week(self, week: float) -> None:
@@ -119,7 +121,8 @@ class EnvoyDeployment(Instrument):
             if standby:
                 body.standby_free -= 1
             mediator.standby = standby
-            arrive = week + body.deploy_days(region, p, standby) / 7.0
+            days = min(body.deploy_days(region, p, standby), ctx.envoy_days[i])
+            arrive = week + days / 7.0
             mediator.send(request, arrive, arrive + request.slot.spec.duration_weeks)
             ctx.follow_up(np.array([i]))
             ctx.pay(body, p.cost_usd_per_deployment * request.slot.spec.intensity)
@@ -189,9 +192,22 @@ class EnvoyDeployment(Instrument):
         return self.params.talks_force == 0 or self.ctx.state.level[party] >= CRISIS
 
     def cost(self, week: float) -> np.ndarray:
-        if self.params.talks_force > 0:
-            return self.dividend + self.talks
-        return self.dividend
+        p = self.params
+        cost = self.dividend + self.talks if p.talks_force > 0 else self.dividend
+        if p.moral_hazard > 0 and self.in_force.any():
+            cost = cost - p.moral_hazard * self._rewarded_nearby()
+        return cost
+
+    def _rewarded_nearby(self) -> np.ndarray:
+        """Per party without an agreement in force: the mean peace dividend of its
+        neighbours (what escalation earned next door); 0 elsewhere."""
+        if self._neighbour_mean is None:  # row-normalised pattern of the ties
+            nb = self.ctx.neighbours
+            degree = np.diff(nb.indptr)
+            weights = np.repeat(1.0 / np.maximum(degree, 1), degree)
+            self._neighbour_mean = sp.csr_array((weights, nb.indices, nb.indptr),
+                                                shape=nb.shape)
+        return np.where(self.in_force, 0.0, self._neighbour_mean @ self.dividend)
 
     def holds(self, body, parties: np.ndarray, week: float) -> np.ndarray:
         """Envoys of ``body`` travelling to or engaged at ``parties``, and its requests."""
@@ -210,6 +226,13 @@ class EnvoyDeployment(Instrument):
             leverage *= 1.0 - politics.unity_leverage * (1.0 - slot.unity_now[i])
         prob = (p.base_rate * mediator.credibility * self.ctx.state.will_of(i) * leverage
                 * legitimacy * slot.spec.intensity)
+        support = mediator.body.params.mediation_support
+        if support:  # a mediation support unit behind the envoy (¶63)
+            prob *= 1.0 + support
+        if p.entrenchment:  # positions hardened by the fighting
+            s = self.ctx.state
+            prob *= float(np.exp(-p.entrenchment
+                                 * max(s.grievance[i] - s.grievance_base[i], 0.0)))
         return float(min(max(prob, 0.0), 1.0))
 
     def _agreement(self, mediator: Mediator, week: float) -> Settlement:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from sim.core.agents import Request
-from sim.core.dynamics import Level
+from sim.core.dynamics import Level, mobilisation
 from sim.core.events import EventKind
 from sim.core.params import FactFindingParams
 from sim.core.policies.base import _EPS, Context, Effects, Instrument, Slot
@@ -56,7 +56,7 @@ class FactFinding(Instrument):
         self._reach = np.zeros(n, dtype=np.int64)  # active missions next to each party
         self._misperception_base = np.full(n, ctx.params.dynamics.misperception)
         self._misperception = self._misperception_base.copy()
-        self._noise_factor = np.ones(n)
+        self.noise_factor = np.ones(n)
         self._degree = np.diff(ctx.neighbours.indptr)
         self._missions: list[tuple] = []  # (party, crisis, deploy week, until)
         self._body = np.full(n, None, dtype=object)  # the lead body of each party's mission
@@ -121,9 +121,8 @@ class FactFinding(Instrument):
         changed = (active != self._active).nonzero()[0]
         if changed.size:
             ended = changed[~active[changed]]
-            effects.misperception_changed, effects.observation = self._update_reach(
-                changed, active)
-            effects.observation_changed = changed
+            effects.misperception_changed = self._update_reach(changed, active)
+            effects.observed(changed)
             self._release(ended)
         effects.misperception = self._misperception
         if self._n_active:
@@ -159,14 +158,18 @@ class FactFinding(Instrument):
         held = (self._active & (self.ctx.state.level >= CRISIS)).nonzero()[0]
         cost = np.zeros(self.ctx.n)
         cost[held] = self.params.accountability * self.mission_intensity[held]
+        d = self.params.mobilised_discount
+        if d and held.size:  # facts matter most while they are contested
+            dyn = self.ctx.params.dynamics
+            cost[held] *= 1.0 - d * mobilisation(self.ctx.state.hostility[held], 1.0,
+                                                 dyn.mobilisation_threshold,
+                                                 dyn.mobilisation_width)
         return cost
 
-    def _update_reach(self, changed: np.ndarray, active: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray | None]:
+    def _update_reach(self, changed: np.ndarray, active: np.ndarray) -> np.ndarray:
         """Missions started or ended at ``changed``: update the count of active missions
         next to each party, and misperception and observation noise where they change.
-        Returns the parties whose misperception may have changed, and the observation
-        factor (None once no mission is left).
+        Returns the parties whose misperception may have changed.
 
         Only the changed parties and their neighbours are touched, so the cost follows
         the missions, not the network (a full ``neighbours @ active`` each time missions
@@ -183,10 +186,10 @@ class FactFinding(Instrument):
         near = active[touched] | (self._reach[touched] > 0)
         self._misperception[touched] = self._misperception_base[touched] * np.where(
             near, p.misperception_factor, 1.0)
-        self._noise_factor[changed] = np.where(active[changed], p.observation_factor, 1.0)
+        self.noise_factor[changed] = np.where(active[changed], p.observation_factor, 1.0)
         self._n_active += int(delta.sum())
         self._active = active
-        return touched, (self._noise_factor if self._n_active else None)
+        return touched
 
     def records(self) -> pd.DataFrame:
         """One row per mission deployed: party index, crisis, deployment and end week."""

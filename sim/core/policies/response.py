@@ -11,7 +11,8 @@ takes the situation up and the pipeline runs, each stage recorded per crisis:
    first as places free — when a crisis closes, or when the body has done what its policy
    says for a situation and others are waiting.
 2. **Decision**: due at ``max(trigger + delay_days, agenda) + consensus + coordination``
-   and taken at the first step at or after it. Consensus is ``(1 − unity) ×
+   (delay and consensus × ``ctx.decision_factor``: shorter with a political mission at
+   the party) and taken at the first step at or after it. Consensus is ``(1 − unity) ×
    consensus_days_at_zero_unity``; with politics on, unity is the crisis's: the
    Council's falls with the party's salience and alignment, and it may be blocked
    altogether (a veto), which leaves the lead to the regional body where the
@@ -89,6 +90,8 @@ class ResponseSystem:
             per_region = {r: self.acting_bodies(spec, r) for r in np.unique(regions).tolist()}
             self.slots.append(Slot(spec, self.instruments[spec.kind], per_region,
                                    self.coordination_weeks, regions))
+        #: slots not started by crises: planned each week (electoral assistance)
+        self._planned = [s for s in self.slots if s.spec.trigger == "election"]
         self._cancelled = 0
         self.blocked = 0
         # the instruments that do something in each part of the week (the others' hooks
@@ -100,6 +103,9 @@ class ResponseSystem:
         self._office_cost_per_step = n_offices * p.un.office_cost_usd_per_year * ctx.dt / 52.0
         self._misperception = np.full(ctx.n, p.dynamics.misperception)
         self._bodies = ctx.bodies
+        self._support_cost_per_step = sum(  # the bodies' mediation support (¶63)
+            b.params.mediation_support_usd_per_year for b in self._bodies
+            if b.params.mediation_support > 0) * ctx.dt / 52.0
         names = [o.name for o in warning.observers]
         self._observer = {b.name: names.index(b.name) if b.name in names else None
                           for b in self._bodies}
@@ -214,8 +220,10 @@ class ResponseSystem:
             return
         slot.agenda_week[parties] = week
         self.table.first(self.table.agenda_week, self.ctx.current[parties], week)
-        consensus = self._consensus(slot, parties)
-        due = np.maximum(slot.trigger_week[parties] + slot.spec.delay_days / 7.0, week)
+        faster = self.ctx.decision_factor[parties]  # a political mission there: < 1
+        consensus = self._consensus(slot, parties) * faster
+        due = np.maximum(slot.trigger_week[parties] + slot.spec.delay_days / 7.0 * faster,
+                         week)
         coordination = np.where(slot.rerouted[parties], 0.0, slot.coordination_weeks[parties])
         slot.decisions.set(parties, due + (consensus + coordination),
                            self.ctx.current[parties])
@@ -375,6 +383,8 @@ class ResponseSystem:
         for body in self._bodies:
             body.fund.renew(week)
         self._admit(week)
+        for slot in self._planned:
+            slot.instrument.plan(slot, week)
         for slot in self.slots:
             parties = self._due(slot.decisions, week)
             if parties.size:
@@ -388,10 +398,23 @@ class ResponseSystem:
         effects = Effects(cost=None, misperception=self._misperception)  # type: ignore[arg-type]
         for instrument in self._hooks["run_week"]:
             instrument.run_week(week, effects)
+        if effects.observation_changed is not None:
+            effects.observation = self._noise_factor()
         self._drop_done(week)
         effects.cost = self._cost(week)
         self.ctx.ledger.spend(self._office_cost_per_step)  # the UN's regional offices
+        if self._support_cost_per_step:
+            self.ctx.ledger.spend(self._support_cost_per_step)
         return effects
+
+    def _noise_factor(self) -> np.ndarray | None:
+        """The factor on observers' noise: the product of the instruments' (None where
+        it is 1 everywhere, so observers use their own noise unchanged)."""
+        factors = [i.noise_factor for i in self.instruments.values()
+                   if i.noise_factor is not None and (i.noise_factor != 1.0).any()]
+        if not factors:
+            return None
+        return functools.reduce(np.multiply, factors[1:], factors[0].copy())
 
     def _drop_done(self, week: float) -> None:
         """A body at capacity, with situations waiting, drops the active ones on which it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core.dynamics import mobilisation
 from sim.core.events import EventKind
 from sim.core.params import StatementParams
 from sim.core.policies.base import Context, Instrument, Payments, Slot
@@ -38,6 +39,10 @@ class EarlyStatement(Instrument):
         super().__init__(ctx)
         self.attention = np.zeros(ctx.n)
         self.unanswered = np.zeros(ctx.n, dtype=np.int64)
+        #: each body's credibility as an issuer (1 at week 0; eroded by statements
+        #: repeated without follow-up), by body name
+        self.credibility = {b.name: 1.0 for b in ctx.bodies}
+        self._issuer: list = [None] * ctx.n  # the lead body of each party's last statement
         self.payments = Payments(ctx)  # statements waiting for money, or dropped
         self._decay = 0.5 ** (ctx.dt / self.params.half_life_weeks)
 
@@ -58,6 +63,8 @@ class EarlyStatement(Instrument):
     def _issue(self, slot: Slot, parties: np.ndarray, week: float) -> None:
         p, spec, ctx = self.params, slot.spec, self.ctx
         force = self.base_force(slot, parties) * p.repeat_discount ** self.unanswered[parties]
+        if p.credibility_erosion or p.embolden_below:
+            force = force * self._credibility(slot, parties)
         self.attention[parties] += force
         self.unanswered[parties] += 1
         cost = p.cost_usd * spec.intensity * slot.issuers[parties]
@@ -82,13 +89,42 @@ class EarlyStatement(Instrument):
     def holds(self, body, parties: np.ndarray, week: float) -> np.ndarray:
         return self.payments.holds(body, parties)
 
+    def _credibility(self, slot: Slot, parties: np.ndarray) -> np.ndarray:
+        """Per statement, its lead issuer's credibility less ``embolden_below`` (negative:
+        the statement emboldens), in order: a statement repeated without follow-up
+        erodes its issuer's credibility first."""
+        p, out = self.params, np.empty(parties.size)
+        for k, i in enumerate(parties.tolist()):
+            body = slot.lead_of(i)
+            if self.unanswered[i] > 0:  # a repeat, with no mission or envoy since
+                self.credibility[body.name] *= 1.0 - p.credibility_erosion
+            self._issuer[i] = body
+            out[k] = self.credibility[body.name] - p.embolden_below
+        return out
+
     def cost(self, week: float) -> np.ndarray:
-        return self.attention
+        d = self.params.mobilised_discount
+        if not d:
+            return self.attention
+        return self.attention * (1.0 - d * self._mobilised())
+
+    def _mobilised(self) -> np.ndarray:
+        """Per party, its mobilisation share this week (0 at peace, 1 in war)."""
+        dyn = self.ctx.params.dynamics
+        return mobilisation(self.ctx.state.hostility, 1.0, dyn.mobilisation_threshold,
+                            dyn.mobilisation_width)
 
     def on_crisis_opened(self, parties: np.ndarray) -> None:
         self.unanswered[parties] = 0
 
     def on_follow_up(self, parties: np.ndarray) -> None:
+        """A mission or an envoy followed the statements up: full force again, and the
+        issuer regains ``credibility_recovery`` of what it had lost."""
+        recovery = self.params.credibility_recovery
+        if recovery:
+            for i in parties[self.unanswered[parties] > 0].tolist():
+                name = self._issuer[i].name
+                self.credibility[name] += recovery * (1.0 - self.credibility[name])
         self.unanswered[parties] = 0
 
     def base_force(self, slot: Slot, parties: np.ndarray) -> np.ndarray:
