@@ -117,3 +117,38 @@ def test_follow_up_makes_agreements_last_longer():
                for s in range(20)]
         return sum(o["agreements_broken"] for o in out) / sum(o["agreements"] for o in out)
     assert rate(True) < 0.8 * rate(False)
+
+
+def test_an_infrastructure_for_peace_carries_the_agreement_at_its_party_only(tmp_path):
+    """a has a national infrastructure for peace (a network attribute), b has none: a's
+    dividend erodes at follow_up_half_life_weeks, b's at erosion_half_life_weeks, and a's
+    breakdown hazard is × follow_up_breakdown_factor."""
+    nodes = {"a": {**party(1.5), "peace_infrastructure": 1},
+             "b": {**party(1.2), "peace_infrastructure": 0}}
+    model = world(tmp_path, nodes, [("a", "b", 1)], weeks=1)
+    envoy = model.response.instrument("envoy")
+    assert model.state.infrastructure.tolist() == [True, False]
+    assert envoy.followed_up.tolist() == [True, False]
+    p = model.params.instruments.envoy
+    start = envoy.dividend.copy()
+    envoy.begin_week(model.week)
+    assert envoy.dividend == pytest.approx(start * [0.5 ** (1 / p.follow_up_half_life_weeks),
+                                                    0.5 ** (1 / p.erosion_half_life_weeks)])
+
+
+def test_the_share_of_parties_with_an_infrastructure_for_peace_is_drawn_apart():
+    """history.peace_infrastructure_share draws from its own child stream: the world is
+    otherwise the same, and about that share of parties has one (tolerance: 3 binomial
+    sd over the parties of seeds 0-19)."""
+    import dataclasses
+
+    import sim
+
+    plain = ConflictModel(sim.compose(["seed=3"]))
+    drawn = ConflictModel(sim.compose(["seed=3", "history.peace_infrastructure_share=0.25"]))
+    for name in ("hostility", "grievance_base", "restraint", "will_base", "past_war"):
+        assert np.array_equal(getattr(plain.state, name), getattr(drawn.state, name)), name
+    assert not plain.state.infrastructure.any()
+    has = np.concatenate([ConflictModel(dataclasses.replace(drawn.params, seed=s))
+                          .state.infrastructure for s in range(20)])
+    assert abs(has.mean() - 0.25) <= 3 * (0.25 * 0.75 / has.size) ** 0.5

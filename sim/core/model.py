@@ -54,6 +54,7 @@ class PartyState:
     cost: np.ndarray             # international cost of escalating (hostility/week)
     salience: np.ndarray         # 0-1: how much outside powers care about the party
     alignment: np.ndarray        # -1..1: the side of its patrons (0: no side)
+    infrastructure: np.ndarray   # bool: a national infrastructure for peace (¶56-¶58)
     ripeness: float = 0.0        # will gained per unit of weariness
 
     def stake(self, parties) -> np.ndarray:
@@ -169,8 +170,9 @@ class ConflictModel(mesa.Model):
         p, dyn, n = self.params, self.params.dynamics, len(self.party_ids)
         # One child generator per attribute: changing one attribute's distribution
         # never shifts another attribute's draws.
-        g = dict(zip(("restraint", "grievance", "hostility", "will", "history"),
-                     self.streams["initial_state"].spawn(5)))
+        # (children are keyed by their index: a sixth child left the first five alone)
+        g = dict(zip(("restraint", "grievance", "hostility", "will", "history",
+                      "infrastructure"), self.streams["initial_state"].spawn(6)))
         restraint = np.maximum(dyn.restraint_mean + dyn.restraint_sd
                                * g["restraint"].standard_normal(n), 0.1 * dyn.restraint_mean)
         cv2 = dyn.grievance_cv**2
@@ -183,6 +185,7 @@ class ConflictModel(mesa.Model):
                                * g["hostility"].standard_normal(n), 0.0)
         will = _beta(g["will"], dyn.will_to_settle_mean, WILL_CONCENTRATION, n)
         past_war = g["history"].random(n) < p.history.past_war_fraction
+        infrastructure = g["infrastructure"].random(n) < p.history.peace_infrastructure_share
 
         attrs = self.network.nodes
         def override(name: str, values: np.ndarray, cast=float) -> np.ndarray:
@@ -196,6 +199,8 @@ class ConflictModel(mesa.Model):
         hostility = override("hostility", hostility)
         will = override("will_to_settle", will)
         past_war = override("past_war", past_war, lambda v: bool(int(float(v))))
+        infrastructure = override("peace_infrastructure", infrastructure,
+                                  lambda v: bool(int(float(v))))
         salience, alignment = self._politics_of(n)
         salience = override("salience", salience)
         alignment = override("alignment", alignment)
@@ -208,7 +213,8 @@ class ConflictModel(mesa.Model):
             weariness=np.zeros(n), will_base=will,
             past_war=past_war, ever_violent=level >= Level.VIOLENCE, region=region,
             misperception=np.full(n, dyn.misperception), cost=np.zeros(n),
-            salience=salience, alignment=alignment, ripeness=dyn.ripeness)
+            salience=salience, alignment=alignment, infrastructure=infrastructure,
+            ripeness=dyn.ripeness)
 
     def _politics_of(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Each party's salience (beta, mean ``politics.salience_mean``) and alignment

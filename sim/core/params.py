@@ -286,6 +286,12 @@ class HistoryParams:
     grievance_boost: float = param(
         0.06, help="Baseline grievance added to parties with a past war (conflict trap).",
         unit="hostility/week", ge=0, le=100, source="¶29; calibrated (docs/model.md, Calibration)")
+    peace_infrastructure_share: float = param(
+        0.0, help="Share of parties with a national infrastructure for peace (local peace "
+        "committees, insider mediators): agreements there are carried by follow-up, as "
+        "instruments.envoy.follow_up does everywhere (a network file's "
+        "'peace_infrastructure' attribute overrides the draw).", unit="share", ge=0, le=1,
+        source="¶56-¶58; no source gives a share")
 
 
 @dataclass
@@ -596,8 +602,10 @@ class EnvoyParams:
     erosion_half_life_weeks: float = param(26.0, help="Half-life of the dividend without "
                                            "follow-up.", unit="weeks", gt=0, le=5200,
                                            source="¶56-¶58 (gains fade)")
-    follow_up: bool = param(False, help="National infrastructures for peace carry the "
-                            "agreement: the dividend erodes at follow_up_half_life_weeks.",
+    follow_up: bool = param(False, help="National infrastructures for peace carry every "
+                            "agreement: the dividend erodes at follow_up_half_life_weeks "
+                            "(and the breakdown hazard is × follow_up_breakdown_factor). Off, "
+                            "only at parties that have one (history.peace_infrastructure_share).",
                             source="¶56-¶58")
     follow_up_half_life_weeks: float = param(156.0, help="Half-life of the dividend with "
                                              "follow-up.", unit="weeks", gt=0, le=5200)
@@ -897,6 +905,11 @@ class PolicyParams:
     response_delay_days: Optional[float] = param(
         None, help="If set, replaces every instrument's delay_days (for sweeps of the "
         "warning-to-action gap).", unit="days", ge=0, le=3650, source="¶47")
+    trigger: Optional[str] = param(
+        None, help="If set, replaces the trigger of every instrument started by crises "
+        "(warning or violence; electoral assistance keeps its own): for studies of timing "
+        "against coverage (experiment=early_late).", choices=(None, "warning", "violence"),
+        source="¶45-¶47")
     intensity_scale: float = param(1.0, help="Multiplies every instrument's intensity (for "
                                    "sweeps and policy search).", unit="×", ge=0, le=10)
     shared_mechanism: bool = param(False, help="Whether UN and regional body have a shared "

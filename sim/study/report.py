@@ -20,9 +20,14 @@ import pandas as pd
 from sim.study.analysis import (
     BASELINE,
     DELAY,
+    EARLY_LATE_STEPS,
+    EARLY_SMALL,
     GAP_PARTS,
     HEADLINE,
+    LATE_LARGE,
     better,
+    early_late,
+    early_late_findings,
     findings,
     format_interval,
     format_value,
@@ -335,6 +340,27 @@ def build_report(sweep_dir: Path) -> Path:
         return _build_report(sweep_dir)
 
 
+def early_late_section(runs: pd.DataFrame) -> list[str]:
+    """¶47's question, when the study swept trigger, delay and intensity
+    (``experiment=early_late``): late-and-large against early-and-small, and the path
+    between them one input at a time (``analysis.EARLY_LATE_STEPS``)."""
+    table = early_late(runs)
+    if table.empty:
+        return []
+    (t0, d0, s0), (t1, d1, s1) = EARLY_SMALL, LATE_LARGE
+    return [
+        "## Early and small against late and large (¶47)", "",
+        f"Early and small: triggered by the `{t0}`, decided {d0:g} days later, intensity "
+        f"×{s0:g}; late and large: triggered by `{t1}`, {d1:g} days, intensity ×{s1:g}. "
+        "Each number is late-and-large minus early-and-small in party-weeks of violence "
+        "per run on the same seeds (positive: early-and-small left less), then the same "
+        "difference split along a path that changes one input at a time: "
+        + "; ".join(f"**{step}**: {what}" for step, _, _, what in EARLY_LATE_STEPS)
+        + ". The three add up to the total; each has its paired 95% interval and its "
+        "share of the total (the split depends on the order of the path).", "",
+        *[f"- {s}" for s in early_late_findings(table)], ""]
+
+
 def _build_report(sweep_dir: Path) -> Path:
     runs = load_runs(sweep_dir)
     failures = load_failures(sweep_dir)
@@ -410,6 +436,7 @@ def _build_report(sweep_dir: Path) -> Path:
                       "every answered crisis of every run; the parts sum to the gap "
                       "(`gaps.csv`, `jobs/*/crises.parquet`).", "",
                       *[f"- {s}" for s in gap_lines], ""]
+        lines += early_late_section(runs)
         lines += search_section(sweep_dir, runs, meta)
         lines += ["## Figures", ""]
         for name in fig_names:

@@ -58,8 +58,10 @@ class EnvoyDeployment(Instrument):
         n, p = ctx.n, self.params
         self.dividend = np.zeros(n)
         self.agreed = np.zeros(n, dtype=bool)
-        half_life = p.follow_up_half_life_weeks if p.follow_up else p.erosion_half_life_weeks
-        self._decay = 0.5 ** (ctx.dt / half_life)
+        #: per party: agreements there are carried by follow-up (infrastructures for peace)
+        self.followed_up = np.full(n, p.follow_up) | ctx.state.infrastructure
+        self._decay = np.where(self.followed_up, 0.5 ** (ctx.dt / p.follow_up_half_life_weeks),
+                               0.5 ** (ctx.dt / p.erosion_half_life_weeks))
         bodies = ([ctx.un] if ctx.un is not None else []) + list(ctx.regional_bodies.values())
         self.mediators: list[Mediator] = [m for b in bodies for m in b.mediators]
         self.cancelled = 0          # requests dropped because their crisis closed
@@ -83,8 +85,7 @@ class EnvoyDeployment(Instrument):
         p, s = self.params, self.ctx.state
         held = self.in_force.nonzero()[0]
         hazard = self._breakdown * (1.0 + p.breakdown_grievance * s.grievance[held])
-        if p.follow_up:
-            hazard = hazard * p.follow_up_breakdown_factor
+        hazard = np.where(self.followed_up[held], hazard * p.follow_up_breakdown_factor, hazard)
         broke = held[self.ctx.rng.random(held.size) < np.minimum(hazard, 1.0)]
         if broke.size:
             self.in_force[broke], self.broken[broke] = False, True

@@ -81,8 +81,11 @@ class ResponseSystem:
         self.instruments: dict[str, Instrument] = {kind: cls(ctx) for kind, cls in
                                                    registry.items()}
         delay, scale = p.policy.response_delay_days, p.policy.intensity_scale
+        trigger = p.policy.trigger
         specs = [dataclasses.replace(s, delay_days=s.delay_days if delay is None else delay,
-                                     intensity=s.intensity * scale)
+                                     intensity=s.intensity * scale,
+                                     trigger=s.trigger if trigger is None
+                                     or s.trigger == "election" else trigger)
                  for s in p.policy.instruments]
         regions = ctx.state.region
         self.slots = []
