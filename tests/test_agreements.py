@@ -1,6 +1,7 @@
-"""Agreements between parties (issue 15, first step): counterparts, partial terms by will,
-preventive talks below crisis and breakdowns — each off by default (the old behaviour,
-held by tests/test_fingerprint.py), each tested here switched on."""
+"""Agreements between parties (issue 15): counterparts, partial terms by will, preventive
+talks below crisis, breakdowns and infrastructures for peace — each tested here against
+the rule before it (``PREVIOUS_INSTRUMENTS``, whose numbers tests/test_fingerprint.py
+holds)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ LONE = ({"a": party(1.5), "b": party(0.1, 0.0)}, [("a", "b", 1)])  # b is calm
 def test_without_a_counterpart_no_agreement_is_signed(tmp_path):
     """a is warned and the envoy is engaged with a sure chance, but a's only neighbour is
     calm: with counterpart_required there is no one to sign with."""
-    old = world(tmp_path, *LONE)
+    old = world(tmp_path, *LONE, **{"instruments.envoy.counterpart_required": False})
     assert (old.events.kind == "agreement").sum() == 1  # the old rule: a signs alone
     new = world(tmp_path, *LONE, weeks=6, **{"instruments.envoy.counterpart_required": True})
     assert not (new.events.kind == "agreement").any()
@@ -144,7 +145,7 @@ def test_the_share_of_parties_with_an_infrastructure_for_peace_is_drawn_apart():
 
     import sim
 
-    plain = ConflictModel(sim.compose(["seed=3"]))
+    plain = ConflictModel(sim.compose(["seed=3", "history.peace_infrastructure_share=0"]))
     drawn = ConflictModel(sim.compose(["seed=3", "history.peace_infrastructure_share=0.25"]))
     for name in ("hostility", "grievance_base", "restraint", "will_base", "past_war"):
         assert np.array_equal(getattr(plain.state, name), getattr(drawn.state, name)), name

@@ -28,9 +28,13 @@ from sim.config import compose
 from sim.core import metrics
 from sim.core.events import EventKind
 from sim.core.model import ConflictModel
+from sim.core.params import PREVIOUS_INSTRUMENTS
 from tests.conftest import ROOT
 
 FILE = ROOT / "tests" / "data" / "fingerprints.json"
+#: The fingerprints of the model before issue 15's mechanisms were turned on, frozen:
+#: every case with ``PREVIOUS_INSTRUMENTS`` must still match them.
+PREVIOUS = ROOT / "tests" / "data" / "fingerprints_before_issue_15.json"
 
 CASES: dict[str, list[str]] = {
     **{f"policy={p}": ["seed=11", f"policy={p}"]
@@ -100,6 +104,26 @@ def test_seeded_run_is_unchanged(name):
                     f"{'; '.join(changes) or 'none (levels, events or costs did)'}. If that "
                     "is deliberate, regenerate with `python -m tests.test_fingerprint "
                     "--write` and say why in the commit.")
+
+
+def as_overrides(dotted: dict) -> list[str]:
+    """Dotted parameters as command-line overrides."""
+    text = lambda v: str(v).lower() if isinstance(v, bool) else str(v)  # noqa: E731
+    return [f"{k}={text(v)}" for k, v in dotted.items()]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_with_the_previous_instruments_the_previous_numbers_return(name):
+    """Issue 15: with every new downside and agreement rule switched off
+    (``PREVIOUS_INSTRUMENTS``), each case is bit for bit the model before them."""
+    expected = json.loads(PREVIOUS.read_text())
+    if name not in expected:
+        pytest.skip(f"{name} is newer than the frozen fingerprints")
+    model = run(CASES[name] + as_overrides(PREVIOUS_INSTRUMENTS))
+    if fingerprint(model) != expected[name]["hash"]:
+        changes = moved(expected[name]["outcomes"], _jsonable(metrics.outcomes(model)))
+        pytest.fail(f"{name}: with PREVIOUS_INSTRUMENTS the numbers differ from the model "
+                    f"before issue 15: {'; '.join(changes) or 'levels, events or costs'}")
 
 
 def _jsonable(outcomes: dict) -> dict:

@@ -255,21 +255,29 @@ def test_with_unlimited_institutions_the_gap_is_delay_consensus_coordination_dep
 
 # ------------------------------------------------------------------ invariants
 N_SEEDS = 30  # paired seeds 0-29 per setting
-#: The mean gap may rise by at most this much with more resources (weeks): more crises
-#: answered can bring in slower ones (a selection effect, not a slower response).
-TOLERANCE_WEEKS = 0.3
+#: Weeks within which the share of crises answered is compared: the distribution of the
+#: time from warning to action over every crisis (an unanswered one is never answered).
+WITHIN_WEEKS = (12, 20, 26, 52)
+#: The share answered within k weeks may fall by at most this much with more resources.
+TOLERANCE_SHARE = 0.005
 
 
-def mean_gaps(policy: str, overrides: list[str]) -> np.ndarray:
+def gap_runs(policy: str, overrides: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per seed: the mean gap over answered crises (the outcome), and the share of its
+    crises answered within each of WITHIN_WEEKS."""
     params = sim.compose([f"policy={policy}", *overrides])  # composed once per setting
-    return np.array([metrics.outcomes(ConflictModel(dataclasses.replace(params, seed=s))
-                                      .run())["warning_to_action_weeks"]
-                     for s in range(N_SEEDS)])
+    gaps, within = [], []
+    for s in range(N_SEEDS):
+        model = ConflictModel(dataclasses.replace(params, seed=s)).run()
+        gaps.append(metrics.outcomes(model)["warning_to_action_weeks"])
+        gap = model.crises.warning_to_action_weeks.to_numpy(float)
+        within.append([np.mean(gap <= k) if gap.size else np.nan for k in WITHIN_WEEKS])
+    return np.array(gaps), np.array(within)
 
 
 @pytest.fixture(scope="module")
-def baseline_gaps() -> dict[str, np.ndarray]:
-    return {policy: mean_gaps(policy, []) for policy in ("envoy", "graduated")}
+def baseline_gaps() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    return {policy: gap_runs(policy, []) for policy in ("envoy", "graduated")}
 
 
 @pytest.mark.xdist_group("institution_invariants")  # one worker computes the baseline
@@ -282,7 +290,7 @@ def baseline_gaps() -> dict[str, np.ndarray]:
 ], ids=["fewer_envoys", "less_attention", "less_budget", "divided_council", "more_crises"])
 def test_scarcer_institutions_lengthen_the_gap(baseline_gaps, policy, overrides):
     """Paired seeds; the 95% bootstrap interval of the mean difference lies above zero."""
-    diff = mean_gaps(policy, overrides) - baseline_gaps[policy]
+    diff = gap_runs(policy, overrides)[0] - baseline_gaps[policy][0]
     mean, low, _ = stats.bootstrap_interval(diff[~np.isnan(diff)], 0.95)
     assert low > 0, (mean, low)
 
@@ -292,8 +300,15 @@ def test_scarcer_institutions_lengthen_the_gap(baseline_gaps, policy, overrides)
 @pytest.mark.parametrize("lever", ["more_envoys", "standby_team", "budget", "attention",
                                    "shared_mechanism", "unconstrained"])
 def test_more_resources_never_lengthen_the_gap(baseline_gaps, policy, lever):
-    diff = mean_gaps(policy, [f"lever={lever}"]) - baseline_gaps[policy]
-    assert np.nanmean(diff) <= TOLERANCE_WEEKS
+    """Paired seeds: with more resources, the share of crises answered within k weeks
+    does not fall, for every k of WITHIN_WEEKS (mean over seeds; tolerance
+    TOLERANCE_SHARE). This is the gap's distribution over every crisis; the mean over
+    answered crises is not the measure, because more resources answer more crises and
+    the extra ones can be slow (under envoy, lever=attention raises that mean by 0.4
+    weeks on these seeds while every crisis answered in both worlds waits less and more
+    crises are answered within every k: the queue moves from the agenda to the envoys)."""
+    within = gap_runs(policy, [f"lever={lever}"])[1] - baseline_gaps[policy][1]
+    assert (np.nanmean(within, axis=0) >= -TOLERANCE_SHARE).all(), np.nanmean(within, axis=0)
 
 
 @pytest.mark.xfail(strict=True, reason=(

@@ -71,6 +71,22 @@ UNCONSTRAINED: dict[str, Any] = {
     "politics.enabled": False, "instruments.envoy.consent": False,
     "consent.deterioration": 0.0, "consent.patron": 0.0, "consent.max_tries": 1,
 }
+
+
+#: The instruments as they worked before issue 15's mechanisms were turned on (agreements
+#: signed alone, at fixed terms, never breaking; statements and missions the same at
+#: every level; no entrenchment, no moral hazard, no infrastructures for peace): with
+#: these overrides every run reproduces the numbers of the model before them
+#: (tests/test_fingerprint.py checks the stored fingerprints of that model).
+PREVIOUS_INSTRUMENTS: dict[str, Any] = {
+    "instruments.envoy.counterpart_required": False, "instruments.envoy.terms_by_will": False,
+    "instruments.envoy.talks_force": 0.0, "instruments.envoy.breakdown_rate_per_year": 0.0,
+    "instruments.envoy.entrenchment": 0.0, "instruments.envoy.moral_hazard": 0.0,
+    "instruments.statement.mobilised_discount": 0.0,
+    "instruments.statement.credibility_erosion": 0.0,
+    "instruments.fact_finding.mobilised_discount": 0.0,
+    "history.peace_infrastructure_share": 0.0,
+}
 #: ``network.kind``: the generated families of ``sim.core.network.FAMILIES``, and files.
 NETWORK_KINDS = ("regional_blocks", "small_world", "scale_free", "file")
 PROTOTYPE = "DESIGN.md §3 prototype, calibrated (docs/model.md, Calibration)"
@@ -287,11 +303,12 @@ class HistoryParams:
         0.06, help="Baseline grievance added to parties with a past war (conflict trap).",
         unit="hostility/week", ge=0, le=100, source="¶29; calibrated (docs/model.md, Calibration)")
     peace_infrastructure_share: float = param(
-        0.0, help="Share of parties with a national infrastructure for peace (local peace "
+        0.2, help="Share of parties with a national infrastructure for peace (local peace "
         "committees, insider mediators): agreements there are carried by follow-up, as "
         "instruments.envoy.follow_up does everywhere (a network file's "
         "'peace_infrastructure' attribute overrides the draw).", unit="share", ge=0, le=1,
-        source="¶56-¶58; no source gives a share")
+        source="¶56-¶58 (a few countries have them); no source gives a share: a fifth, "
+        "as many as have a past war")
 
 
 @dataclass
@@ -506,20 +523,22 @@ class StatementParams:
                             unit="USD", ge=0, le=MAX_USD, source="modelling choice; no "
                             "public costing found (docs/prices.md)")
     mobilised_discount: float = param(
-        0.0, help="How much a statement's deterrent weight falls once the party is "
+        0.75, help="How much a statement's deterrent weight falls once the party is "
         "mobilised: its cost of escalating is the attention stock × (1 − this × m), m the "
         "party's mobilisation share sigmoid((h − mobilisation_threshold)/mobilisation_width) "
         "this week (0 at peace, 1 in war). 0: the same weight at every level (the model "
         "before issue 15).", unit="share", ge=0, le=1, source="¶47 (early signals change "
-        "calculations before positions harden); no source gives a number")
+        "calculations before positions harden); no source gives a number: in war a "
+        "statement keeps a quarter of its weight")
     credibility_erosion: float = param(
-        0.0, help="Share of its statements' credibility a body loses with each statement "
+        0.1, help="Share of its statements' credibility a body loses with each statement "
         "it repeats on a crisis without having followed up (a mission or an envoy); a "
         "statement's force is × the issuer's credibility (1 at week 0). 0: no erosion.",
-        unit="share", ge=0, le=1, source="issue 15; ¶61 (credibility easy to lose); no "
-        "source gives a number")
+        unit="share", ge=0, le=1, source="¶61 (credibility easy to lose); Lin-Greenberg "
+        "2019 (threats of a leader who backed down are believed less); no source gives a "
+        "number: ten repeats without follow-up leave about a third")
     credibility_recovery: float = param(
-        0.0, help="Share of its lost credibility a body regains each time it follows up "
+        0.5, help="Share of its lost credibility a body regains each time it follows up "
         "(deploys a mission, sends an envoy).", unit="share", ge=0, le=1,
         source="¶61 (credibility hard to win); modelling choice")
     embolden_below: float = param(
@@ -556,7 +575,7 @@ class FactFindingParams:
                                      source="between the HRC Darfur mission (≈ $29k/week) "
                                      "and UNIIIC 2006 (≈ $790k/week) (docs/prices.md)")
     mobilised_discount: float = param(
-        0.0, help="How much the mission's accountability cost falls once the party is "
+        0.5, help="How much the mission's accountability cost falls once the party is "
         "mobilised (× (1 − this × m), m as for statements): facts matter most while they "
         "are contested, before the fighting makes them plain. 0: the same at every level.",
         unit="share", ge=0, le=1, source="¶32, ¶47; no source gives a number")
@@ -610,45 +629,50 @@ class EnvoyParams:
     follow_up_half_life_weeks: float = param(156.0, help="Half-life of the dividend with "
                                              "follow-up.", unit="weeks", gt=0, le=5200)
     counterpart_required: bool = param(
-        False, help="An agreement needs counterparts: the party and at least one neighbour "
+        True, help="An agreement needs counterparts: the party and at least one neighbour "
         "it is in conflict with (a tie), both at crisis level or above, are its parties; "
         "below that the envoy holds preventive talks (talks_force) and no agreement is "
         "recorded. Off: any engaged week may end in an agreement (the model before issue "
         "15).", source="issue 15 (an agreement needs a counterpart); ¶41")
     terms_by_will: bool = param(
-        False, help="Partial terms: each party's cut is hostility_cut (grievance_cut) × its "
+        True, help="Partial terms: each party's cut is hostility_cut (grievance_cut) × its "
         "will to settle × the envoy's credibility, not the fixed share.",
         source="¶41 (the parties' will is decisive), ¶61 (credibility); modelling choice")
     talks_force: float = param(
-        0.0, help="Preventive talks: the cost of escalating an engaged envoy adds each week "
+        0.04, help="Preventive talks: the cost of escalating an engaged envoy adds each week "
         "at a party below crisis level (lower escalation pressure, no agreement).",
         unit="hostility/week", ge=0, le=100, source="¶8, ¶47 (acting before positions "
-        "harden); no source gives a number")
+        "harden); no source gives a number: the force of a first UN statement at unity 0.5")
     breakdown_rate_per_year: float = param(
-        0.0, help="Yearly hazard that an agreement in force breaks down at one of its "
+        0.07, help="Yearly hazard that an agreement in force breaks down at one of its "
         "parties (its dividend is lost; a later violence onset is a relapse after a "
         "breakdown), × (1 + breakdown_grievance × grievance), × follow_up_breakdown_factor "
         "with follow-up. 0: agreements never break (the model before issue 15).",
         unit="1/year", ge=0, le=52, source="Beardsley 2008 (mediated settlements are "
-        "less durable); no number taken yet")
-    breakdown_grievance: float = param(0.0, help="How much the party's grievance (spoilers' "
+        "less durable); Walter 1999 (9 of 17 negotiated settlements failed), Fortna 2004 "
+        "(almost half of wars resumed): with breakdown_grievance, 0.14 a year at the mean "
+        "baseline grievance, so about half fail within five years")
+    breakdown_grievance: float = param(12.5, help="How much the party's grievance (spoilers' "
                                        "ground) raises the breakdown hazard, per unit.",
                                        unit="1/grievance", ge=0, le=1000,
-                                       source="modelling choice")
+                                       source="modelling choice: 1/dynamics.grievance_mean, "
+                                       "so the hazard doubles at the mean baseline grievance")
     entrenchment: float = param(
-        0.0, help="Entrenchment (positions hardened by the fighting, war economies, "
+        4.6, help="Entrenchment (positions hardened by the fighting, war economies, "
         "commitment problems): the chance of agreement × exp(−entrenchment × (grievance − "
         "baseline grievance)), the grievance the party's violence has added. Ripeness "
         "(dynamics.ripeness: weariness raises the will to settle) pulls the other way, so "
         "neither early nor late mediation is assumed to win. 0: none.",
-        unit="1/grievance", ge=0, le=1000, source="Zartman (ripeness); issue 15; no source "
-        "gives a number")
+        unit="1/grievance", ge=0, le=1000, source="Bercovitch 1996 (as summarised: mediation "
+        "succeeded in 64% of disputes with 100-500 fatalities, 39% with over 10,000): chosen "
+        "so that after two years at violence (grievance +0.26, will to settle 0.5 -> 1 by "
+        "ripeness) the chance is 39/64 of that at onset; Zartman (ripeness)")
     moral_hazard: float = param(
-        0.0, help="Inducements can raise escalation: a party whose neighbour holds an "
+        0.25, help="Inducements can raise escalation: a party whose neighbour holds an "
         "agreement's peace dividend (the inducement) sees escalation rewarded; its cost of "
         "escalating falls by this × the neighbours' mean dividend. 0: none.",
-        unit="×", ge=0, le=10, source="Öberg, Möller & Wallensteen 2009 (ECPEC); Kuperman "
-        "2008 (moral hazard); no source gives a number")
+        unit="×", ge=0, le=10, source="Öberg, Möller & Wallensteen 2009 (ECPEC: inducements "
+        "raise the likelihood of escalation to war); Kuperman 2008; no source gives a number")
     follow_up_breakdown_factor: float = param(0.5, help="Multiplier on the breakdown hazard "
                                               "where follow-up (infrastructures for peace) "
                                               "carries the agreement.", unit="×", ge=0,

@@ -70,7 +70,8 @@ class EarlyStatement(Instrument):
         cost = p.cost_usd * spec.intensity * slot.issuers[parties]
         ctx.ledger.spend(p.cost_usd * spec.intensity * float(slot.issuers[parties].sum()))
         for i, usd in zip(parties.tolist(), cost.tolist()):
-            slot.lead_of(i).fund.pay(usd)
+            self._issuer[i] = body = slot.lead_of(i)
+            body.fund.pay(usd)
         self.log_many(week, EventKind.ACTION, parties, slot.actor[parties],
                       ("statement force={:.4f}", force))
         ctx.on_ground(slot, parties, week)
@@ -98,7 +99,6 @@ class EarlyStatement(Instrument):
             body = slot.lead_of(i)
             if self.unanswered[i] > 0:  # a repeat, with no mission or envoy since
                 self.credibility[body.name] *= 1.0 - p.credibility_erosion
-            self._issuer[i] = body
             out[k] = self.credibility[body.name] - p.embolden_below
         return out
 
