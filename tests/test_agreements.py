@@ -153,3 +153,28 @@ def test_the_share_of_parties_with_an_infrastructure_for_peace_is_drawn_apart():
     has = np.concatenate([ConflictModel(dataclasses.replace(drawn.params, seed=s))
                           .state.infrastructure for s in range(20)])
     assert abs(has.mean() - 0.25) <= 3 * (0.25 * 0.75 / has.size) ** 0.5
+
+
+@pytest.mark.parametrize("policy", ["envoy", "graduated", "late_envoy", "group_of_friends"])
+def test_no_agreement_is_ever_recorded_for_a_party_below_crisis(policy, monkeypatch):
+    """Issue 15's check, at the defaults: every party of every agreement signed over 12
+    seeds of the shipped policy is at crisis level or above when it signs."""
+    import dataclasses
+
+    import sim
+    from sim.core.policies.envoy import EnvoyDeployment
+
+    signed = []
+    original = EnvoyDeployment._agreement
+
+    def checked(self, mediator, week):
+        settlement = original(self, mediator, week)
+        signed.append(self.ctx.state.level[settlement.parties].copy())
+        return settlement
+
+    monkeypatch.setattr(EnvoyDeployment, "_agreement", checked)
+    params = sim.compose([f"policy={policy}"])
+    for seed in range(12):
+        ConflictModel(dataclasses.replace(params, seed=seed)).run()
+    assert signed, "no agreement at all: the check checked nothing"
+    assert all((levels >= 2).all() and levels.size >= 2 for levels in signed)

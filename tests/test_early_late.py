@@ -93,3 +93,21 @@ def test_the_study_runs_from_the_cli_and_reports_its_split(tmp_path):
     section = report.split("## Early and small against late and large (¶47)")[1]
     assert "`envoy`: late-and-large minus early-and-small" in section
     assert "Along the path: scale" in section and "Crises answered:" in section
+
+
+def test_the_same_envoy_decided_early_leaves_less_violence_than_decided_late():
+    """Issue 15's check, a finding of the model at its defaults and not a rule in it
+    (docs/validation.md §4: +15.4 [7.7, 23.4] party-weeks on 200 seeds): the envoy
+    decided 90 days after the warning minus decided 7 days after, on 60 paired seeds;
+    the one-sided 95% bootstrap bound is above zero."""
+    import dataclasses
+
+    from sim.core import metrics
+    from sim.study import stats
+
+    def violence(delay: int) -> np.ndarray:
+        p = sim.compose(["policy=envoy", f"policy.response_delay_days={delay}"])
+        return np.array([metrics.outcomes(ConflictModel(dataclasses.replace(p, seed=s))
+                                          .run())["violence_party_weeks"] for s in range(60)])
+    mean, low, _ = stats.bootstrap_interval(violence(90) - violence(7), 0.90)
+    assert low > 0, (mean, low)
