@@ -111,3 +111,29 @@ def test_the_same_envoy_decided_early_leaves_less_violence_than_decided_late():
                                           .run())["violence_party_weeks"] for s in range(60)])
     mean, low, _ = stats.bootstrap_interval(violence(90) - violence(7), 0.90)
     assert low > 0, (mean, low)
+
+
+def test_the_screening_of_unsourced_magnitudes_runs_and_names_each_one(tmp_path):
+    """scripts/early_late_sensitivity.py as a user runs it, as small as Morris allows (2
+    trajectories, one seed): it writes one row per unsourced magnitude with its indices."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = tmp_path / "screen.md"
+    done = subprocess.run([sys.executable, "scripts/early_late_sensitivity.py",
+                           "--trajectories", "2", "--seeds", "1", "--instruments", "envoy",
+                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text()
+    assert "## envoy" in text and "At the defaults:" in text
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "early_late_sensitivity", ROOT / "scripts" / "early_late_sensitivity.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)  # for its list of magnitudes
+    for name in script.UNCERTAINTIES:
+        assert f"| `{name}` |" in text
