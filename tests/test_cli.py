@@ -113,3 +113,17 @@ def test_results_are_readable_by_others(tmp_path):
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "run").stat().st_mode) == 0o755
     assert stat.S_IMODE((tmp_path / "run" / "a.json").stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("policy", ["sanctions", "group_of_friends", "escalating",
+                                    "electoral_assistance", "political_mission"])
+def test_each_of_the_reports_other_tools_runs_from_the_cli(tmp_path, policy):
+    """Issue 15's check: each shipped policy of the report's other tools runs as a user
+    runs it and acts (its instrument's events are in the records)."""
+    result = run_cli(f"policy={policy}", "seed=2", f"run_dir={tmp_path / 'r'}")
+    assert result.returncode == 0, result.stderr
+    events = pd.read_csv(tmp_path / "r" / "events.csv")
+    acted = {"electoral_assistance": "electoral_assistance"}.get(policy, "action")
+    assert (events.kind == acted).any()
+    assert json.loads((tmp_path / "r" / "outcomes.json").read_text())[
+        "intervention_cost_usd"] > 0
