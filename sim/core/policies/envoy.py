@@ -28,10 +28,17 @@ class EnvoyDeployment(Instrument):
     week an agreement happens with probability ``base_rate × credibility × will to settle
     × leverage × legitimacy × intensity`` (capped at 1), where leverage is ``1 +
     partner_leverage`` when a partner backs the envoy and, with politics, less when the
-    lead body is divided on the crisis (``politics.unity_leverage``, ¶16). An agreement
-    cuts hostility and grievance of the party and of its neighbours in crisis (a
-    :class:`Settlement`), and leaves a peace dividend that erodes (slowly with follow-up);
-    the dividend is the envoy's cost of re-escalating.
+    lead body is divided on the crisis (``politics.unity_leverage``, ¶16), × (1 + the
+    body's ``mediation_support``, ¶63) × exp(−entrenchment × the grievance the party's
+    violence added). With ``counterpart_required`` an agreement needs the party and a
+    neighbour it is tied to at crisis or above; below that the envoy holds preventive
+    talks (``talks_force``). An agreement cuts hostility and grievance of its parties (by
+    their will × the envoy's credibility with ``terms_by_will``; a :class:`Settlement`)
+    and leaves a peace dividend that erodes (slowly with follow-up: the party's
+    infrastructure for peace, or ``follow_up``); the dividend is the envoy's cost of
+    re-escalating, and lowers that of the neighbours without one (``moral_hazard``). An
+    agreement in force can break down (``breakdown_rate_per_year``, more with grievance,
+    less with follow-up).
 
     State (per party): ``dividend`` (hostility/week), ``agreed`` (had an agreement in this
     run); the mediators of every body's pool; a record of every deployment.
@@ -39,7 +46,9 @@ class EnvoyDeployment(Instrument):
     Sources:
         ¶16-¶21 (good offices, envoys, standby team within 72 hours ¶17), ¶41 (the
         parties' will, partners' leverage), ¶53, ¶55 (sustained engagement), ¶56-¶58
-        (infrastructures for peace), ¶61 (credibility hard to win, easy to lose).
+        (infrastructures for peace), ¶61 (credibility hard to win, easy to lose), ¶63
+        (mediation support); Beardsley 2008, Walter 1999, Fortna 2004/2008 (breakdowns),
+        Bercovitch 1996 (entrenchment), Öberg, Möller & Wallensteen 2009 (inducements).
     """
 
     name = "envoy"

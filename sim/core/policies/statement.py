@@ -14,21 +14,27 @@ class EarlyStatement(Instrument):
     """A public statement of concern: fast, cheap, raises the attention cost of escalating.
 
     Force = ``force × intensity × mean unity of the issuers × (1 + extra_issuer_gain ×
-    (issuers − 1)) × repeat_discount^(earlier statements without follow-up)``. The force is
-    added to the party's attention stock, which decays with ``half_life_weeks``; the stock
-    is the statement's cost of escalating. A follow-up (a mission deployed, an envoy
-    sent) or a new crisis restores full force.
+    (issuers − 1)) × repeat_discount^(earlier statements without follow-up) × (credibility
+    of the lead issuer − embolden_below)``. The force is added to the party's attention
+    stock, which decays with ``half_life_weeks``; the stock, weighted by the moment (× (1 −
+    mobilised_discount × the party's mobilisation share)), is the statement's cost of
+    escalating. A follow-up (a mission deployed, an envoy sent) or a new crisis restores
+    full force. Each statement a body repeats on a crisis without follow-up first takes
+    ``credibility_erosion`` of its credibility as an issuer; a follow-up gives back
+    ``credibility_recovery`` of what it lost.
 
     State (per party): ``attention`` (hostility/week), ``unanswered`` (statements since the
-    last follow-up); statements decided but not yet paid for (the lead body's fund could
-    not cover them: they wait, or are dropped, as ``policy.unfunded`` says).
+    last follow-up); per body, ``credibility``; statements decided but not yet paid for
+    (the lead body's fund could not cover them: they wait, or are dropped, as
+    ``policy.unfunded`` says).
 
     Its action on the ground is the statement itself: issued when decided and paid for.
 
     Sources:
         ¶47 (a small early step can matter more than a larger one later; sustained
-        attention), ¶16 (force depends on the unity of those who speak), ¶66 (statements
-        by several actors).
+        attention; early signals change calculations before positions harden), ¶16
+        (force depends on the unity of those who speak), ¶61 (credibility easy to lose),
+        ¶66 (statements by several actors); Lin-Greenberg 2019.
     """
 
     name = "statement"
