@@ -119,9 +119,27 @@ def test_scoring_hits_late_false_alarms_and_misses():
     #                        and the onset itself had no warning before it -> miss
     levels[20:25, 2] = 4   # party 2: onset week 20, warned week 2 (crisis closed wk 6) -> miss
     crises = [(0, 5, NAN), (1, 9, NAN), (2, 2, 6), (3, 12, NAN)]
-    assert score(crises, levels, weeks, 12) == {
+    result = score(crises, levels, weeks, 12)
+    assert {k: v for k, v in result.items() if not k.startswith("warning_")} == {
         "warnings": 4, "warnings_hit": 1, "warnings_late": 1, "warnings_false_alarm": 2,
         "violence_missed": 2}
+    # skill: 1 hit of 3 forecasting warnings; 1 of 3 onsets warned, 5 weeks ahead
+    assert result["warning_precision"] == pytest.approx(1 / 3)
+    assert result["warning_recall"] == pytest.approx(1 / 3)
+    assert result["warning_lead_weeks"] == 5.0
+
+
+def test_skill_scores_lead_is_the_earliest_warning_and_nan_without_anything_to_score():
+    weeks = np.arange(60.0)
+    levels = np.zeros((60, 2), dtype=np.int8)
+    levels[40:, 0] = 3   # warned at 30 (open) and again at 35: lead from the earlier, 10
+    levels[50:, 1] = 3   # warned at 44: lead 6
+    result = score([(0, 30, NAN), (0, 35, NAN), (1, 44, NAN)], levels, weeks, 12)
+    assert result["warning_recall"] == 1.0 and result["warning_precision"] == 1.0
+    assert result["warning_lead_weeks"] == 8.0  # median of 10 and 6
+    calm = score([(0, 3, 9)], np.zeros((60, 1), dtype=np.int8), weeks, 12)
+    assert calm["warning_precision"] == 0.0
+    assert np.isnan(calm["warning_recall"]) and np.isnan(calm["warning_lead_weeks"])
 
 
 def test_an_open_crisis_covers_a_later_onset():

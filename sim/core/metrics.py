@@ -111,6 +111,14 @@ OUTCOMES: dict[str, Outcome] = {o.key: o for o in (
             "warnings neither hit nor late (7.14); hit + late + false alarms = warnings"),
     Outcome("violence_missed", "Onsets missed", "onsets", _M, _REP,
             "violence onsets that no warning preceded (7.14)"),
+    Outcome("warning_precision", "Warning precision", "share", _M, _MAX,
+            "hits / (hits + false alarms): the share of forecasting warnings followed by a "
+            "violence onset within the scoring horizon (7.14; nan without any)"),
+    Outcome("warning_recall", "Warning recall", "share", _M, _MAX,
+            "warned onsets / violence onsets (7.14; nan without onsets)"),
+    Outcome("warning_lead_weeks", "Warning lead", "weeks (median per run)", _M, _REP,
+            "median over warned onsets of the onset's week minus its earliest warning "
+            "(7.14; nan without a warned onset)"),
     Outcome("crises_answered", "Crises answered", "crises", _M, _REP,
             "crises that saw an action on the ground (a statement issued, a mission "
             "deployed, an envoy arrived)"),

@@ -290,7 +290,7 @@ class EarlyWarning:
 
 def score_warnings(party: np.ndarray, warning_week: np.ndarray, closed_week: np.ndarray,
                    levels: np.ndarray, weeks: np.ndarray, horizon_weeks: float
-                   ) -> dict[str, int]:
+                   ) -> dict[str, float]:
     """Score each crisis-opening warning against what happened.
 
     Args:
@@ -304,6 +304,14 @@ def score_warnings(party: np.ndarray, warning_week: np.ndarray, closed_week: np.
       violence counts here: the run cannot tell);
     * miss: a violence onset that no warning preceded: no crisis of that party was open
       at the onset and none opened in the ``horizon_weeks`` before it.
+
+    And the skill scores forecasting research reports: ``warning_precision`` = hits /
+    (hits + false alarms), the share of forecasting warnings (on a party not yet at
+    violence) followed by an onset; ``warning_recall`` = warned onsets / onsets;
+    ``warning_lead_weeks`` = the median over warned onsets of the onset's week minus the
+    earliest warning that warned it (nan where there is nothing to score). They score the
+    run's own trajectory: under a policy an onset it prevented makes its warning a false
+    alarm, so compare observers' skill under ``policy=none`` on the same seeds.
     """
     violent = levels >= Level.VIOLENCE
     onset = np.zeros_like(violent)
@@ -321,6 +329,7 @@ def score_warnings(party: np.ndarray, warning_week: np.ndarray, closed_week: np.
     onset_rows, onset_party = np.nonzero(onset)
     closed = np.where(np.isnan(closed_week), np.inf, closed_week)
     warned = np.zeros(onset_rows.size, dtype=bool)
+    lead = np.full(onset_rows.size, np.nan)
     order = np.argsort(party, kind="stable")
     starts = np.searchsorted(party[order], onset_party, side="left")
     stops = np.searchsorted(party[order], onset_party, side="right")
@@ -329,7 +338,14 @@ def score_warnings(party: np.ndarray, warning_week: np.ndarray, closed_week: np.
         w = weeks[onset_rows[k]]
         ok = (warning_week[c] <= w) & ((closed[c] >= w) | (warning_week[c] >= w - horizon_weeks))
         warned[k] = ok.any()
-    return {"warnings": int(party.size), "warnings_hit": int(hit.sum()),
-            "warnings_late": int(late.sum()),
-            "warnings_false_alarm": int(party.size - hit.sum() - late.sum()),
-            "violence_missed": int((~warned).sum())}
+        if warned[k]:
+            lead[k] = w - float(np.min(np.asarray(warning_week)[c][ok]))
+    hits, late_n = int(hit.sum()), int(late.sum())
+    false_alarms = int(party.size) - hits - late_n
+    forecasts = hits + false_alarms
+    return {"warnings": int(party.size), "warnings_hit": hits, "warnings_late": late_n,
+            "warnings_false_alarm": false_alarms, "violence_missed": int((~warned).sum()),
+            "warning_precision": hits / forecasts if forecasts else float("nan"),
+            "warning_recall": (float(warned.mean()) if warned.size else float("nan")),
+            "warning_lead_weeks": (float(np.median(lead[warned])) if warned.any()
+                                   else float("nan"))}
