@@ -159,3 +159,48 @@ def test_hit_window_edges():
     result = score([(0, 5, NAN), (1, 5, NAN)], levels, weeks, 12)
     assert (result["warnings_hit"], result["warnings_false_alarm"],
             result["violence_missed"]) == (1, 1, 0)
+
+
+# ------------------------------------------------------------------ persistent errors
+def errors(persistence=0.0, share=0.0, weeks=400, n=200, seed=1):
+    """The observation errors of one observer watching n parties of 4 regions at
+    hostility 0, week by week (seen − true)."""
+    from sim.core.warning import EarlyWarning, Observer
+
+    parties = np.arange(n)
+    obs = Observer("UN", parties, np.full(n, 0.25), np.zeros(n, dtype=np.int64), 1e9)
+    w = EarlyWarning([obs], n, 1.5, 0.3, 8, 1.0, np.zeros(n), np.random.default_rng(seed),
+                     persistence, share, parties % 4)
+    out = np.empty((weeks, n))
+    for t in range(weeks):
+        w.observe(float(t))
+        out[t] = w._seen[0]
+        w.push(np.zeros(n))
+    return out
+
+
+def test_persistent_errors_have_the_stated_autocorrelation_and_sd():
+    """AR(1) at 0.8 a week: lag-1 autocorrelation 0.8 and sd 0.25 (tolerances 0.03 and
+    0.01 over 200 parties × 400 weeks, seed 1); 0: independent (|r| < 0.03)."""
+    e = errors(persistence=0.8)
+    r = np.mean([np.corrcoef(e[1:, i], e[:-1, i])[0, 1] for i in range(e.shape[1])])
+    assert r == pytest.approx(0.8, abs=0.03)
+    assert e.std() == pytest.approx(0.25, abs=0.01)
+    plain = errors()
+    r0 = np.mean([np.corrcoef(plain[1:, i], plain[:-1, i])[0, 1] for i in range(200)])
+    assert abs(r0) < 0.03
+
+
+def test_regional_errors_are_shared_within_a_region_only():
+    """A share of 0.5: errors of two parties of one region correlate at 0.5, of two
+    regions at 0 (tolerance 0.05 over 400 weeks × many pairs, seed 1); the sd is kept."""
+    e = errors(share=0.5)
+    same = np.mean([np.corrcoef(e[:, i], e[:, i + 4])[0, 1] for i in range(0, 196, 4)])
+    other = np.mean([np.corrcoef(e[:, i], e[:, i + 1])[0, 1] for i in range(0, 196, 4)])
+    assert same == pytest.approx(0.5, abs=0.05) and abs(other) < 0.05
+    assert e.std() == pytest.approx(0.25, abs=0.01)
+
+
+def test_the_switches_off_leave_the_observation_stream_as_it_was():
+    assert np.array_equal(errors(), errors(0.0, 0.0))
+    assert not np.array_equal(errors(), errors(persistence=0.5))

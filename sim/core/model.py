@@ -147,7 +147,8 @@ class ConflictModel(mesa.Model):
         self.warning = EarlyWarning(
             self._observers(), len(self.party_ids), esc.violence, esc.hysteresis,
             params.warning.calm_weeks_to_close, self.dt, self.state.hostility,
-            self.streams["observation"])
+            self.streams["observation"], params.warning.error_persistence,
+            params.warning.regional_error_share, self.state.region)
         self._observer_names = np.array([o.name for o in self.warning.observers],
                                         dtype=object)
         pattern = (self.adjacency != 0).astype(np.float64)

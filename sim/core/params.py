@@ -353,6 +353,17 @@ class WarningParams:
         8, help="A crisis closes after every observer has seen the party below its "
         "warning threshold minus escalation.hysteresis for this many weeks in a row.",
         unit="weeks", ge=1, le=520)
+    error_persistence: float = param(
+        0.0, help="Week-to-week autocorrelation of each observer's error on a party (AR(1), "
+        "stationary sd = the observer's observation_noise_sd): an observer that misreads a "
+        "party keeps misreading it for a while. 0: independent errors every week.",
+        unit="1/week", ge=0, le=0.99, source="¶44 (surprises: what is missed stays missed); "
+        "issue 16; no source gives a number")
+    regional_error_share: float = param(
+        0.0, help="Share of the variance of each observer's error that is common to the "
+        "parties of a region in a week (a blind spot, or an alarm, over a whole region). "
+        "0: errors independent between parties.", unit="share", ge=0, le=1,
+        source="¶44, ¶46 (regional blind spots); issue 16; no source gives a number")
 
 
 @dataclass

@@ -110,7 +110,12 @@ class EarlyWarning:
 
     def __init__(self, observers: list[Observer], n_parties: int, violence_threshold: float,
                  hysteresis: float, calm_weeks: int, dt_weeks: float,
-                 initial_hostility: np.ndarray, rng: np.random.Generator):
+                 initial_hostility: np.ndarray, rng: np.random.Generator,
+                 persistence: float = 0.0, regional_share: float = 0.0,
+                 region: np.ndarray | None = None):
+        """``persistence`` (per week) and ``regional_share`` make the observers' errors
+        persist (AR(1)) and share a regional part (``region``: each party's region
+        code); both 0: independent errors, drawn as before."""
         self.observers = observers
         self.n = n_parties
         self.violence_threshold = violence_threshold
@@ -174,6 +179,13 @@ class EarlyWarning:
         self._all_present = bool(self.present.all())
         self._seen = np.empty(shape)   # last week's observed hostility (-inf where absent)
         self._eps = np.empty(shape)
+        # persistent and regional errors (standardised; the noise scales them)
+        self._rho = persistence ** dt_weeks if persistence else 0.0
+        self._share = regional_share
+        if regional_share:
+            codes = np.zeros(n_parties, np.int64) if region is None else np.asarray(region)
+            self._regions, self._region_of = np.unique(codes, return_inverse=True)
+        self._error: np.ndarray | None = None  # last week's standardised error
         self._head = 0            # row of the newest observation-ready hostility
         self._noise_factor: np.ndarray | None = None  # fact-finding sharpens observation
         self._noise = self.layer_noise                # layer_noise × the factor
@@ -211,6 +223,8 @@ class EarlyWarning:
         violence alarm, or closed this week (indices; their ids are ``current``)."""
         seen, eps = self._seen, self._eps
         self.rng.standard_normal(out=eps)  # one draw per observer-party pair, every week
+        if self._rho or self._share:
+            self._correlate(eps)
         np.multiply(self._noise, eps, out=eps)
         buffer, depth, head = self._buffer, self._buffer.shape[0], self._head
         for row, lag, others in self._copies:
@@ -265,6 +279,22 @@ class EarlyWarning:
             return best
         mine = self.layer_observer[:, parties] == observer
         return np.where(mine.any(axis=0), np.where(mine, seen, -np.inf).max(axis=0), best)
+
+    def _correlate(self, eps: np.ndarray) -> None:
+        """This week's standardised errors in place: ``u = √(1 − s)·ε + √s·r`` (r one
+        draw per layer and region, after the parties' draws), then ``e = ρ·e_prev +
+        √(1 − ρ²)·u`` (the first week ``e = u``); the sd stays 1."""
+        if self._share:
+            common = self.rng.standard_normal((eps.shape[0], self._regions.size))
+            eps *= np.sqrt(1.0 - self._share)
+            eps += np.sqrt(self._share) * common[:, self._region_of]
+        if self._rho:
+            if self._error is None:
+                self._error = eps.copy()
+            else:
+                self._error *= self._rho
+                self._error += np.sqrt(1.0 - self._rho**2) * eps
+                eps[...] = self._error
 
     def frame(self, party_ids: list) -> pd.DataFrame:
         """One row per crisis: its stages' weeks, the warning-to-action gap and its parts
