@@ -204,3 +204,32 @@ def test_regional_errors_are_shared_within_a_region_only():
 def test_the_switches_off_leave_the_observation_stream_as_it_was():
     assert np.array_equal(errors(), errors(0.0, 0.0))
     assert not np.array_equal(errors(), errors(persistence=0.5))
+
+
+def test_naive_baselines_score_what_they_say():
+    """On seeded default runs, computed independently from the level history: the
+    recurrence forecaster's precision is the share of violence endings followed by an
+    onset within the horizon, and its recall the share of onsets that came within the
+    horizon after an ending; without shocks the election forecaster never warns."""
+    import dataclasses
+
+    import sim
+    from sim.core.metrics import naive_baselines
+
+    params = sim.compose([])
+    for seed in (1, 2):
+        model = ConflictModel(dataclasses.replace(params, seed=seed)).run()
+        violent = model.level_history >= 3
+        ends = np.argwhere(~violent[1:] & violent[:-1]) + [1, 0]
+        onsets = np.argwhere(violent[1:] & ~violent[:-1]) + [1, 0]
+        h = model.params.warning.score_horizon_weeks
+        followed = [((onsets[:, 1] == i) & (onsets[:, 0] >= t) & (onsets[:, 0] <= t + h)).any()
+                    for t, i in ends]
+        after_end = [((ends[:, 1] == i) & (ends[:, 0] <= t) & (ends[:, 0] >= t - h)).any()
+                     for t, i in onsets]
+        out = naive_baselines(model)
+        assert out["baseline_recurrence_precision"] == pytest.approx(np.mean(followed))
+        assert out["baseline_recurrence_recall"] == pytest.approx(np.mean(after_end))
+    quiet = ConflictModel(dataclasses.replace(params, seed=1, shocks=dataclasses.replace(
+        params.shocks, enabled=False))).run()
+    assert np.isnan(naive_baselines(quiet)["baseline_election_precision"])

@@ -119,6 +119,11 @@ OUTCOMES: dict[str, Outcome] = {o.key: o for o in (
     Outcome("warning_lead_weeks", "Warning lead", "weeks (median per run)", _M, _REP,
             "median over warned onsets of the onset's week minus its earliest warning "
             "(7.14; nan without a warned onset)"),
+    *(Outcome(f"baseline_{name}_{score}", f"Baseline ({name}) {score}", "share", _M, _REP,
+              f"the {score} of the naive forecaster that {what} (7.14)")
+      for name, what in (("election", "warns at every election period"),
+                         ("recurrence", "warns where violence just ended"))
+      for score in ("precision", "recall")),
     Outcome("crises_answered", "Crises answered", "crises", _M, _REP,
             "crises that saw an action on the ground (a statement issued, a mission "
             "deployed, an envoy arrived)"),
@@ -285,6 +290,7 @@ def response_outcomes(model: "ConflictModel", kinds) -> dict[str, float]:
     return {
         **score_warnings(table.column("party"), warning_week, table.column("closed_week"),
                          model.level_history, model.weeks, p.warning.score_horizon_weeks),
+        **naive_baselines(model),
         "crises_answered": int(answered.sum()),
         "crises_unanswered": int((~answered).sum()),
         "first_warning_week": first(warning_week),
@@ -309,6 +315,39 @@ def response_outcomes(model: "ConflictModel", kinds) -> dict[str, float]:
         "conflict_cost_usd": float(conflict_cost),
         "total_cost_usd": float(intervention_cost + conflict_cost),
     }
+
+
+def naive_baselines(model: "ConflictModel") -> dict[str, float]:
+    """The skill of two naive forecasters on the run's own trajectory, scored as the
+    observers' warnings are (:func:`score_warnings`, each warning standing for
+    ``score_horizon_weeks``): **election** warns every party that holds elections when
+    its election period begins (``shocks.election_lead_weeks`` before each vote);
+    **recurrence** ("what was violent will be again") warns a party in the week its
+    violence ends."""
+    p, levels, weeks = model.params, model.level_history, model.weeks
+    horizon = p.warning.score_horizon_weeks
+    out = {}
+    cal, n_rows = model.shocks, len(weeks)
+    parties, starts = [], []
+    if cal.enabled:
+        interval = p.shocks.election_interval_weeks
+        for i in np.flatnonzero(cal.holds_elections).tolist():
+            votes = np.arange(int(cal.phase_weeks[i]), int(weeks[-1]) + 1, interval)
+            start = votes - p.shocks.election_lead_weeks
+            start = start[(start >= weeks[0]) & (start <= weeks[-1])]
+            parties += [i] * start.size
+            starts += start.tolist()
+    violent = levels >= Level.VIOLENCE
+    end_rows, end_party = np.nonzero(~violent[1:] & violent[:-1])
+    for name, party, week in (
+            ("election", np.array(parties, np.int64), np.array(starts, float)),
+            ("recurrence", end_party.astype(np.int64), weeks[end_rows + 1])):
+        if n_rows < 2:
+            party, week = party[:0], week[:0]
+        scores = score_warnings(party, week, week + horizon, levels, weeks, horizon)
+        out[f"baseline_{name}_precision"] = scores["warning_precision"]
+        out[f"baseline_{name}_recall"] = scores["warning_recall"]
+    return out
 
 
 def timeseries(model: "ConflictModel") -> pd.DataFrame:

@@ -18,6 +18,7 @@ from sim.study.sweep import input_columns
 
 __all__ = ["BASELINE", "COST_PER_AVERTED", "DELAY", "GAP_PARTS", "HEADLINE", "better",
            "cost_effectiveness", "early_late", "early_late_findings", "findings",
+           "warning_skill",
            "format_interval", "format_value",
            "gap_findings", "gap_table", "markdown_table", "paired_differences",
            "parse_reference", "summary_table", "varying"]
@@ -339,3 +340,51 @@ def early_late_findings(table: pd.DataFrame) -> list[str]:
             f"{r['pairs']} paired seeds — {sign}. Along the path: {parts}. Crises answered: "
             f"{r['answered_early']:.1f} early, {r['answered_late']:.1f} late (per run).")
     return out
+
+
+#: The observer inputs whose sweep makes a study of warning skill (``experiment=warning_skill``).
+THRESHOLD = "un.warning_threshold"
+SKILL = ("warning_precision", "warning_recall", "warning_lead_weeks")
+BASELINES = ("baseline_election_precision", "baseline_election_recall",
+             "baseline_recurrence_precision", "baseline_recurrence_recall")
+
+
+def is_skill_study(runs: pd.DataFrame) -> bool:
+    """The study swept the observers: their noise, threshold or errors."""
+    return any(("observation_noise_sd" in g or "warning_threshold" in g
+                or g.startswith("warning.")) for g in input_columns(runs))
+
+
+def warning_skill(runs: pd.DataFrame, level: float = 0.95) -> tuple[pd.DataFrame,
+                                                                     pd.DataFrame]:
+    """Per setting: the mean precision, recall and lead of the warnings (bootstrap
+    intervals over runs, nan runs left out); and per setting of the other observer inputs,
+    the area under the precision-recall points traced by the swept ``un.warning_threshold``
+    (trapezoid over the points sorted by recall, from recall 0 at the first point's
+    precision: a coarse curve through few thresholds)."""
+    groups = input_columns(runs)
+    rows = []
+    for row, part in _by_group(runs, groups):
+        row["runs"] = len(part)
+        for col in SKILL:
+            x = part[col].dropna()
+            mean, lo, hi = stats.bootstrap_interval(x, level) if len(x) > 1 else (
+                float(x.mean()) if len(x) else float("nan"), float("nan"), float("nan"))
+            row.update({col: mean, f"{col}_low": lo, f"{col}_high": hi})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    curves = []
+    if THRESHOLD in groups and table[THRESHOLD].nunique() > 1:
+        others = [g for g in groups if g != THRESHOLD]
+        for key, part in table.groupby(others, sort=True, dropna=False):
+            part = part.dropna(subset=["warning_precision", "warning_recall"])
+            if len(part) < 2:
+                continue
+            part = part.sort_values("warning_recall")
+            r = np.concatenate([[0.0], part["warning_recall"].to_numpy(float)])
+            p = np.concatenate([[part["warning_precision"].iloc[0]],
+                                part["warning_precision"].to_numpy(float)])
+            curve = dict(zip(others, key if isinstance(key, tuple) else (key,)))
+            curve.update({"points": len(part), "pr_auc": float(np.trapezoid(p, r))})
+            curves.append(curve)
+    return table, pd.DataFrame(curves)

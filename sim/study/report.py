@@ -19,12 +19,14 @@ import pandas as pd
 
 from sim.study.analysis import (
     BASELINE,
+    BASELINES,
     DELAY,
     EARLY_LATE_STEPS,
     EARLY_SMALL,
     GAP_PARTS,
     HEADLINE,
     LATE_LARGE,
+    THRESHOLD,
     better,
     early_late,
     early_late_findings,
@@ -33,11 +35,13 @@ from sim.study.analysis import (
     format_value,
     gap_findings,
     gap_table,
+    is_skill_study,
     markdown_table,
     paired_differences,
     parse_reference,
     summary_table,
     varying,
+    warning_skill,
 )
 from sim.study.storage import (
     FolderBusy,
@@ -340,6 +344,68 @@ def build_report(sweep_dir: Path) -> Path:
         return _build_report(sweep_dir)
 
 
+def skill_section(runs: pd.DataFrame, folder: Path) -> tuple[list[str], str | None]:
+    """The warnings' skill when the study swept the observers (``experiment=warning_skill``):
+    precision, recall and lead per setting, the area under the precision-recall points of
+    the swept threshold, the naive baselines, and a figure of the curve."""
+    if not is_skill_study(runs):
+        return [], None
+    table, curves = warning_skill(runs)
+    groups = input_columns(runs)
+    shown = varying(table, groups) or groups
+    out = table[shown + ["runs"]].copy()
+    for col, label in (("warning_precision", "precision"), ("warning_recall", "recall"),
+                       ("warning_lead_weeks", "lead (weeks)")):
+        out[label] = [f"{r[col]:.3f} [{r[col + '_low']:.3f}, {r[col + '_high']:.3f}]"
+                      if "lead" not in col else f"{r[col]:.1f} [{r[col + '_low']:.1f}, "
+                      f"{r[col + '_high']:.1f}]" for _, r in table.iterrows()]
+    base = {c: float(runs[c].mean()) for c in BASELINES if c in runs}
+    lines = ["## Warning skill", "",
+             "Scored against each run's own trajectory (docs/model.md 7.14): precision = "
+             "hits / (hits + false alarms), recall = warned onsets / onsets, lead = median "
+             "weeks from the earliest warning to a warned onset; means over runs with 95% "
+             "bootstrap intervals. Under a policy a prevented onset makes its warning a false "
+             "alarm: read skill under `policy=none`.", "", markdown_table(out), ""]
+    if not curves.empty:
+        ctable = curves.copy()
+        ctable["pr_auc"] = ctable["pr_auc"].map(lambda v: f"{v:.4f}")
+        lines += [f"Area under the precision-recall points traced by `{THRESHOLD_NAME}` "
+                  "(trapezoid through the swept thresholds from recall 0: a coarse curve):",
+                  "", markdown_table(ctable), ""]
+    if base:
+        lines += ["Naive forecasters on the same runs (7.14): warn at every election period "
+                  f"— precision {base['baseline_election_precision']:.3f}, recall "
+                  f"{base['baseline_election_recall']:.3f}; warn where violence just ended — "
+                  f"precision {base['baseline_recurrence_precision']:.3f}, recall "
+                  f"{base['baseline_recurrence_recall']:.3f}.", ""]
+    return lines, figure_skill(table, groups, folder)
+
+
+THRESHOLD_NAME = THRESHOLD
+
+
+def figure_skill(table: pd.DataFrame, groups: list[str], folder: Path) -> str | None:
+    """Precision against recall, one line per setting of the inputs other than the
+    threshold (the points of a line are the swept thresholds)."""
+    if THRESHOLD_NAME not in table.columns or table[THRESHOLD_NAME].nunique() < 2:
+        return None
+    plt = _plt()
+    others = [g for g in varying(table, groups) if g != THRESHOLD_NAME]
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    for key, part in (table.groupby(others, sort=True) if others else [((), table)]):
+        part = part.sort_values("warning_recall")
+        label = ", ".join(f"{g}={v}" for g, v in zip(others, key if isinstance(key, tuple)
+                                                    else (key,))) or "all"
+        ax.plot(part["warning_recall"], part["warning_precision"], marker="o", label=label)
+    ax.set_xlabel("recall (warned onsets / onsets)")
+    ax.set_ylabel("precision (hits / forecasting warnings)")
+    ax.set_title("Warning skill: precision against recall over the swept thresholds",
+                 fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+    return _save(fig, folder, "warning_skill")[0]
+
+
 def early_late_section(runs: pd.DataFrame) -> list[str]:
     """¶47's question, when the study swept trigger, delay and intensity
     (``experiment=early_late``): late-and-large against early-and-small, and the path
@@ -437,6 +503,9 @@ def _build_report(sweep_dir: Path) -> Path:
                       "(`gaps.csv`, `jobs/*/crises.parquet`).", "",
                       *[f"- {s}" for s in gap_lines], ""]
         lines += early_late_section(runs)
+        skill_lines, skill_figure = skill_section(runs, figures)
+        lines += skill_lines
+        fig_names.append(skill_figure)
         lines += search_section(sweep_dir, runs, meta)
         lines += ["## Figures", ""]
         for name in fig_names:
