@@ -312,10 +312,10 @@ def test_more_resources_never_lengthen_the_gap(baseline_gaps, policy, lever):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "known violation, issue 16: near-perfect warning answers fewer false alarms, and envoys "
-    "sent on false alarms work as blanket prevention, so violence rises (+20 party-weeks "
-    "[10, 32] under graduated on 40 seeds, docs/validation.md §6). Strict: when issue 16 "
-    "makes it hold, this fails and the marker must go"))
+    "known violation, issue 16: near-perfect warning raises violence under graduated "
+    "(+13 party-weeks [4, 23] on 40 seeds since issue 15, docs/validation.md §6; no longer "
+    "under envoy, since agreements need counterparts, and the cause under graduated is not "
+    "found). Strict: when issue 16 makes it hold, this fails and the marker must go"))
 def test_better_information_never_raises_violence():
     """The standing invariant, on paired seeds: both observers' noise 0.25/0.15 -> 0.05
     does not raise mean violence by more than 2 party-weeks (tolerance) under graduated."""
