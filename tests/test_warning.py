@@ -233,3 +233,55 @@ def test_naive_baselines_score_what_they_say():
     quiet = ConflictModel(dataclasses.replace(params, seed=1, shocks=dataclasses.replace(
         params.shocks, enabled=False))).run()
     assert np.isnan(naive_baselines(quiet)["baseline_election_precision"])
+
+
+# ------------------------------------------------------------------ cry wolf
+def test_warnings_proved_false_lower_their_observers_credibility_and_right_raise_it():
+    """Two crises warned by observer 0 at week 1 (party 0, violent at week 5: right) and
+    week 2 (party 1, never violent: false), resolved 12 weeks after each warning."""
+    from sim.core.warning import EarlyWarning, Observer
+
+    parties = np.arange(2)
+    obs = Observer("UN", parties, np.zeros(2), np.zeros(2, dtype=np.int64), 1.2)
+    w = EarlyWarning([obs], 2, 1.5, 0.2, 8, 1.0, np.zeros(2), np.random.default_rng(0))
+    w.keep_records(0.5, 0.1, 12)
+    w.table.append(np.array([0]), 1.0, np.array([0]))
+    w.table.append(np.array([1]), 2.0, np.array([0]))
+    last_violent = np.array([5.0, -np.inf])
+    w.learn(12.0, last_violent)
+    assert w.credibility.tolist() == [0.5]  # nothing resolved before week 13
+    w.learn(13.0, last_violent)
+    assert w.credibility.tolist() == pytest.approx([0.55])  # right: 0.5 + 0.1·(1 − 0.5)
+    w.learn(14.0, last_violent)
+    assert w.credibility.tolist() == pytest.approx([0.495])  # false: 0.55 + 0.1·(0 − 0.55)
+    w.learn(30.0, last_violent)
+    assert w.credibility.tolist() == pytest.approx([0.495])  # each warning counts once
+
+
+def test_an_observer_that_cried_wolf_is_heeded_more_slowly(tmp_path):
+    """Statements 14 days after the warning: with cry_wolf = ln 2 an observer at
+    credibility 0 doubles the delay (decided 4 weeks after the warning), one at
+    credibility 1 halves it (1 week); cry_wolf off, 2 weeks."""
+    import math
+
+    from sim.core.params import UNCONSTRAINED, InstrumentSpec
+    from tests.conftest import micro_params
+
+    hot = {k: {"region": "r", "grievance": 0.3, "hostility": 1.5, "restraint": 0.4}
+           for k in "ab"}
+    def decided(cry_wolf: float, credibility: float | None) -> float:
+        p = micro_params(tmp_path, hot, [("a", "b", 1)], horizon_weeks=20, **{
+            **UNCONSTRAINED, "dynamics.feedback": False, "un.reporting_lag_weeks": 0,
+            "un.unity": 1.0, "un.consensus_days_at_zero_unity": 0.0,
+            "regional.enabled": False, "warning.cry_wolf": cry_wolf,
+            "policy.instruments": [InstrumentSpec(kind="statement", delay_days=14.0)]})
+        model = ConflictModel(p)
+        if credibility is not None:
+            model.warning.credibility[:] = credibility
+        for _ in range(8):
+            model.step()
+        crises = model.crises
+        return float((crises.decision_week - crises.warning_week).iloc[0])
+    assert decided(0.0, None) == 2.0
+    assert decided(math.log(2), 0.0) == 4.0
+    assert decided(math.log(2), 1.0) == 1.0

@@ -151,6 +151,14 @@ class ConflictModel(mesa.Model):
             params.warning.regional_error_share, self.state.region)
         self._observer_names = np.array([o.name for o in self.warning.observers],
                                         dtype=object)
+        w = params.warning
+        #: per party, the last week it was at violence (-inf: never); kept when the
+        #: observers' records matter (warning.cry_wolf)
+        self._last_violent: np.ndarray | None = None
+        if w.cry_wolf:
+            self.warning.keep_records(w.credibility_prior, w.credibility_memory,
+                                      w.score_horizon_weeks)
+            self._last_violent = np.where(self.state.level >= VIOLENCE, 0.0, -np.inf)
         pattern = (self.adjacency != 0).astype(np.float64)
         #: ties in either direction (who is next to whom, for missions and agreements)
         self.neighbours = sp.csr_array(pattern + pattern.T)
@@ -384,6 +392,9 @@ class ConflictModel(mesa.Model):
         at_war = new >= VIOLENCE
         s.level = new
         s.ever_violent |= at_war
+        if self._last_violent is not None:
+            self._last_violent[at_war] = self.week
+            self.warning.learn(self.week, self._last_violent)
         if dyn.feedback:
             s.weariness = dynamics.weariness_step(s.weariness, at_war, dyn.weariness_rate,
                                                   dyn.weariness_decay, self.dt)

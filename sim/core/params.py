@@ -359,6 +359,21 @@ class WarningParams:
         "party keeps misreading it for a while. 0: independent errors every week.",
         unit="1/week", ge=0, le=0.99, source="¶44 (surprises: what is missed stays missed); "
         "issue 16; no source gives a number")
+    cry_wolf: float = param(
+        0.0, help="How much an observer's record changes how fast its warnings are heeded: "
+        "a decision on a crisis it warned of is due after its delay and consensus × "
+        "exp(cry_wolf × (credibility_prior − c)/credibility_prior), c the observer's "
+        "credibility, the running share of its warnings proved right (an onset within "
+        "score_horizon_weeks, or violence already there). 0: every warning is heeded alike.",
+        unit="×", ge=0, le=10, source="Breznitz 1984 (the cry-wolf effect: a false alarm "
+        "cuts the response to the next); issue 16; no source gives a number")
+    credibility_prior: float = param(
+        0.5, help="An observer's credibility before any of its warnings is proved right or "
+        "false.", unit="0-1", gt=0, le=1, source="modelling choice (an even prior)")
+    credibility_memory: float = param(
+        0.1, help="Weight of each resolved warning in its observer's credibility (an "
+        "exponentially weighted share: about the last 1/this warnings count).", unit="share",
+        gt=0, le=1, source="modelling choice")
     regional_error_share: float = param(
         0.0, help="Share of the variance of each observer's error that is common to the "
         "parties of a region in a week (a blind spot, or an alarm, over a whole region). "

@@ -21,6 +21,8 @@ import pandas as pd
 
 from sim.core.dynamics import Level
 
+_EPS = 1e-9  # weeks: a warning this close to the horizon is due
+
 
 @dataclass
 class Observer:
@@ -186,6 +188,10 @@ class EarlyWarning:
             codes = np.zeros(n_parties, np.int64) if region is None else np.asarray(region)
             self._regions, self._region_of = np.unique(codes, return_inverse=True)
         self._error: np.ndarray | None = None  # last week's standardised error
+        #: per observer: its credibility, the running share of its warnings proved right
+        #: (``learn``); ``None`` until a run sets :meth:`keep_records`
+        self.credibility: np.ndarray | None = None
+        self._resolved = 0  # crises (in warning order) whose warning has been resolved
         self._head = 0            # row of the newest observation-ready hostility
         self._noise_factor: np.ndarray | None = None  # fact-finding sharpens observation
         self._noise = self.layer_noise                # layer_noise × the factor
@@ -279,6 +285,26 @@ class EarlyWarning:
             return best
         mine = self.layer_observer[:, parties] == observer
         return np.where(mine.any(axis=0), np.where(mine, seen, -np.inf).max(axis=0), best)
+
+    def keep_records(self, prior: float, memory: float, horizon_weeks: float) -> None:
+        """Keep each observer's credibility: ``prior`` at first, then each of its warnings,
+        once ``horizon_weeks`` have passed, moves it by ``memory`` towards 1 (proved right)
+        or 0 (proved false)."""
+        self.credibility = np.full(len(self.observers), float(prior))
+        self._memory, self._horizon = memory, horizon_weeks
+
+    def learn(self, week: float, last_violent_week: np.ndarray) -> None:
+        """Resolve the warnings issued ``horizon`` or more weeks before ``week``, in order:
+        right if the party was at violence at some week since its warning
+        (``last_violent_week``, -inf if never), false otherwise."""
+        t, k = self.table, self._resolved
+        due = week - self._horizon + _EPS
+        while k < t.n and t.warning_week[k] <= due:
+            right = last_violent_week[t.party[k]] >= t.warning_week[k]
+            o = t.warned_by[k]
+            self.credibility[o] += self._memory * (float(right) - self.credibility[o])
+            k += 1
+        self._resolved = k
 
     def _correlate(self, eps: np.ndarray) -> None:
         """This week's standardised errors in place: ``u = √(1 − s)·ε + √s·r`` (r one

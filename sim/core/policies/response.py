@@ -224,12 +224,23 @@ class ResponseSystem:
         slot.agenda_week[parties] = week
         self.table.first(self.table.agenda_week, self.ctx.current[parties], week)
         faster = self.ctx.decision_factor[parties]  # a political mission there: < 1
+        if self.warning.credibility is not None:  # cry wolf: how far the warning is heeded
+            faster = faster * self.heed(self.ctx.current[parties])
         consensus = self._consensus(slot, parties) * faster
         due = np.maximum(slot.trigger_week[parties] + slot.spec.delay_days / 7.0 * faster,
                          week)
         coordination = np.where(slot.rerouted[parties], 0.0, slot.coordination_weeks[parties])
         slot.decisions.set(parties, due + (consensus + coordination),
                            self.ctx.current[parties])
+
+    def heed(self, crises: np.ndarray) -> np.ndarray:
+        """Per crisis, the factor on its decisions' delay and consensus from its warning
+        observer's record: ``exp(cry_wolf × (prior − c)/prior)``, above 1 for an observer
+        whose warnings kept proving false, below 1 for one proved right (¶44-¶45;
+        warning.cry_wolf)."""
+        w = self.ctx.params.warning
+        c = self.warning.credibility[self.table.warned_by[crises]]
+        return np.exp(w.cry_wolf * (w.credibility_prior - c) / w.credibility_prior)
 
     def _consensus(self, slot: Slot, parties: np.ndarray) -> np.ndarray:
         """Weeks the acting bodies need to agree on each crisis (a joint action waits for
