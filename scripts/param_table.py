@@ -40,7 +40,8 @@ DEFAULT_DOC = ROOT / "docs" / "model.md"
 #: Group order of the tables: the top level first, then the sub-dataclasses (each followed
 #: by its nested groups and list-item types, in field order).
 GROUP_ORDER = ("network", "dynamics", "escalation", "history", "shocks", "warning", "un",
-               "regional", "politics", "consent", "instruments", "costs", "policy", "record",
+               "regional", "civil_society", "politics", "consent", "instruments", "costs",
+               "policy", "record",
                "scenario")
 HEADER = ("| name | meaning | unit | default | valid range | source |\n"
           "| --- | --- | --- | --- | --- | --- |")

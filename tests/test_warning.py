@@ -285,3 +285,29 @@ def test_an_observer_that_cried_wolf_is_heeded_more_slowly(tmp_path):
     assert decided(0.0, None) == 2.0
     assert decided(math.log(2), 0.0) == 4.0
     assert decided(math.log(2), 1.0) == 1.0
+
+
+# ------------------------------------------------------------------ several sources
+def test_civil_society_networks_add_warnings_and_leave_the_rest_as_it_was():
+    """civil_society.enabled: a third observer ("CSN") on about `reach` of the parties,
+    from its own child stream: without a response the world is bit for bit the same, the
+    bodies' observation stream ends in the same state, and some crises are its warnings."""
+    import dataclasses
+
+    import sim
+
+    plain = sim.compose(["seed=5"])
+    with_cs = sim.compose(["seed=5", "civil_society.enabled=true"])
+    a, b = ConflictModel(plain).run(), ConflictModel(with_cs).run()
+    assert np.array_equal(a.level_history, b.level_history)
+    assert (a.streams["observation"].bit_generator.state
+            == b.streams["observation"].bit_generator.state)
+    assert [o.name for o in b.warning.observers][-1] == "CSN"
+    assert (b.crises.warned_by == "CSN").any() and not (a.crises.warned_by == "CSN").any()
+    reach = np.mean([ConflictModel(dataclasses.replace(with_cs, seed=s)).warning
+                     .observers[-1].parties.size / 60 for s in range(20)])
+    assert reach == pytest.approx(0.5, abs=3 * (0.25 / 1200) ** 0.5)  # 3 binomial sd
+    none = ConflictModel(sim.compose(["seed=5", "civil_society.enabled=true",
+                                      "civil_society.reach=0"])).run()
+    assert np.array_equal(none.level_history, a.level_history)
+    assert not (none.crises.warned_by == "CSN").any()

@@ -277,6 +277,14 @@ class ConflictModel(mesa.Model):
                 lag[office] = un.office_lag_weeks
             observers.append(Observer(body.name, idx, noise, lag,
                                       body.params.warning_threshold))
+        cs = self.params.civil_society
+        if cs.enabled:  # its own child stream: the bodies' errors stay as they were
+            rng = self.streams["observation"].spawn(1)[0]
+            n = len(self.party_ids)
+            idx = np.flatnonzero(rng.random(n) < cs.reach)
+            observers.append(Observer("CSN", idx, np.full(idx.size, cs.observation_noise_sd),
+                                      np.full(idx.size, cs.reporting_lag_weeks, np.int64),
+                                      cs.warning_threshold, rng))
         return observers
 
     # ------------------------------------------------------------------ a week

@@ -530,6 +530,28 @@ class RegionalParams(BodyParams):
 
 
 @dataclass
+class CivilSocietyParams:
+    """Civil society early-warning networks (¶46, ¶54): an observer that acts on nothing
+    but shares its warnings, watching a share of the parties with its own error and lag.
+    Off by default."""
+
+    enabled: bool = param(False, help="Whether civil society networks observe (their "
+                          "warnings open crises like the bodies' own).", source="¶46, ¶54")
+    reach: float = param(0.5, help="Share of parties they watch (drawn once per run, from "
+                         "a child of the observation stream).", unit="share", ge=0, le=1,
+                         source="modelling choice")
+    observation_noise_sd: float = param(0.35, help="Sd of their error.", unit="hostility",
+                                        ge=0, le=100, source="modelling choice (noisier "
+                                        "than the UN's 0.25: local, unverified reports)")
+    reporting_lag_weeks: int = param(1, help="Weeks between what happens and what they "
+                                     "see (close to the ground).", unit="weeks", ge=0,
+                                     le=52, source="¶46 (local actors see first)")
+    warning_threshold: float = param(1.2, help="Observed hostility at which they warn.",
+                                     unit="hostility", gt=0, le=MAX_HOSTILITY,
+                                     source="as the bodies' (un.warning_threshold)")
+
+
+@dataclass
 class StatementParams:
     """Early statement of concern (¶47, ¶66): fast, cheap, raises the attention cost."""
 
@@ -1008,6 +1030,7 @@ class Params:
     warning: WarningParams = field(default_factory=WarningParams)
     un: UNParams = field(default_factory=UNParams)
     regional: RegionalParams = field(default_factory=RegionalParams)
+    civil_society: CivilSocietyParams = field(default_factory=CivilSocietyParams)
     instruments: InstrumentParams = field(default_factory=InstrumentParams)
     politics: PoliticsParams = field(default_factory=PoliticsParams)
     consent: ConsentParams = field(default_factory=ConsentParams)

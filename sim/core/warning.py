@@ -41,6 +41,9 @@ class Observer:
     noise_sd: np.ndarray
     lag_weeks: np.ndarray
     threshold: float
+    #: its own random stream (its own layers, drawn after the others each week), so that
+    #: adding it leaves every other observer's errors as they were; None: the shared one
+    rng: np.random.Generator | None = None
 
 
 class CrisisTable:
@@ -128,9 +131,17 @@ class EarlyWarning:
         # party watched by several observers appears once per layer, in observer order,
         # so a week's observation is a few contiguous vectorised operations.
         layer_of: list[np.ndarray] = []   # per layer: observer index per party, -1 absent
+        # observers with their own stream come last, each in layers of its own
+        order = sorted(range(len(observers)), key=lambda k: observers[k].rng is not None)
+        if order != list(range(len(observers))):
+            raise ValueError("observers with their own stream must come after the others")
+        shared = 0  # layers of the observers that use the shared stream
         for k, obs in enumerate(observers):
             todo = np.asarray(obs.parties, dtype=np.int64)
-            for layer in layer_of:
+            own = obs.rng is not None
+            for layer in (layer_of[shared:] if own else layer_of):
+                if own and (layer[layer >= 0] != k).any():
+                    continue
                 free = todo[layer[todo] < 0]
                 layer[free] = k
                 todo = np.setdiff1d(todo, free, assume_unique=True)
@@ -140,6 +151,12 @@ class EarlyWarning:
                 layer = np.full(n_parties, -1, dtype=np.int64)
                 layer[todo] = k
                 layer_of.append(layer)
+            if not own:
+                shared = len(layer_of)
+        self._shared_layers = shared
+        self._own = [(observers[k].rng, [r for r, lay in enumerate(layer_of)
+                                         if (lay == k).any()])
+                     for k in range(len(observers)) if observers[k].rng is not None]
         self.layer_observer = (np.vstack(layer_of) if layer_of
                                else np.full((0, n_parties), -1, dtype=np.int64))
         shape = self.layer_observer.shape
@@ -228,7 +245,13 @@ class EarlyWarning:
         """Observe all parties; return the parties whose crisis opened, raised its
         violence alarm, or closed this week (indices; their ids are ``current``)."""
         seen, eps = self._seen, self._eps
-        self.rng.standard_normal(out=eps)  # one draw per observer-party pair, every week
+        # one draw per observer-party pair, every week
+        if self._own:
+            self.rng.standard_normal(out=eps[:self._shared_layers])
+            for rng, rows in self._own:
+                eps[rows] = rng.standard_normal((len(rows), eps.shape[1]))
+        else:
+            self.rng.standard_normal(out=eps)
         if self._rho or self._share:
             self._correlate(eps)
         np.multiply(self._noise, eps, out=eps)
