@@ -311,3 +311,36 @@ def test_civil_society_networks_add_warnings_and_leave_the_rest_as_it_was():
                                       "civil_society.reach=0"])).run()
     assert np.array_equal(none.level_history, a.level_history)
     assert not (none.crises.warned_by == "CSN").any()
+
+
+# ------------------------------------------------------------------ risk estimates
+def test_the_brier_score_resolves_each_forecast_after_the_horizon():
+    """Horizon 2 steps, two parties: week 0 forecasts (0.8, 0.1), week 1 (0.5, nan: not
+    forecast), week 2 (0.2, 0.2) and party 0's onset at week 2. Resolved: week 0's at week
+    2 (y = 1, 0), week 1's at week 3 (y = 1): Brier ((0.2² + 0.1²) + 0.5²)/3; climatology
+    ȳ = 2/3."""
+    from sim.core.warning import RiskScore
+
+    r = RiskScore(2, 2)
+    r.step(0.0, np.array([0.8, 0.1]), np.empty(0, np.int64))
+    r.step(1.0, np.array([0.5, np.nan]), np.empty(0, np.int64))
+    r.step(2.0, np.array([0.2, 0.2]), np.array([0]))
+    r.step(3.0, np.array([0.2, 0.2]), np.empty(0, np.int64))
+    brier, skill = r.scores()
+    assert brier == pytest.approx((0.04 + 0.01 + 0.25) / 3)
+    rate = 2 / 3
+    assert skill == pytest.approx(1 - brier / (rate * (1 - rate)))
+    assert np.isnan(RiskScore(2, 2).scores()[0])
+
+
+def test_risk_estimates_are_scored_only_when_asked_and_change_nothing():
+    import sim
+    from sim.core import metrics
+
+    plain = ConflictModel(sim.compose(["seed=4", "policy=envoy"])).run()
+    scored = ConflictModel(sim.compose(["seed=4", "policy=envoy",
+                                        "record.warning_risk=true"])).run()
+    assert np.array_equal(plain.level_history, scored.level_history)
+    assert np.isnan(metrics.outcomes(plain)["warning_brier"])
+    out = metrics.outcomes(scored)
+    assert 0 <= out["warning_brier"] <= 1 and np.isfinite(out["warning_brier_skill"])

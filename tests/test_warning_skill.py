@@ -47,6 +47,6 @@ def test_the_experiment_runs_and_reports_the_curve(tmp_path):
     folder = tmp_path / "results" / "warning_skill" / "small"
     report = (folder / "report.md").read_text()
     section = report.split("## Warning skill")[1]
-    assert "| precision | recall | lead (weeks) |" in section
+    assert "| precision | recall | lead (weeks) | Brier | Brier skill |" in section
     assert "pr_auc" in section and "Naive forecasters" in section
     assert (folder / "figures" / "warning_skill.png").exists()

@@ -119,6 +119,12 @@ OUTCOMES: dict[str, Outcome] = {o.key: o for o in (
     Outcome("warning_lead_weeks", "Warning lead", "weeks (median per run)", _M, _REP,
             "median over warned onsets of the onset's week minus its earliest warning "
             "(7.14; nan without a warned onset)"),
+    Outcome("warning_brier", "Brier score", "squared probability", _M, _MIN,
+            "mean (p − y)² of the observers' weekly risk estimates against an onset within "
+            "the scoring horizon (7.14; nan unless record.warning_risk)"),
+    Outcome("warning_brier_skill", "Brier skill", "share", _M, _MAX,
+            "1 − Brier / Brier of climatology (the run's own onset rate; 7.14; nan unless "
+            "record.warning_risk)"),
     *(Outcome(f"baseline_{name}_{score}", f"Baseline ({name}) {score}", "share", _M, _REP,
               f"the {score} of the naive forecaster that {what} (7.14)")
       for name, what in (("election", "warns at every election period"),
@@ -291,6 +297,9 @@ def response_outcomes(model: "ConflictModel", kinds) -> dict[str, float]:
         **score_warnings(table.column("party"), warning_week, table.column("closed_week"),
                          model.level_history, model.weeks, p.warning.score_horizon_weeks),
         **naive_baselines(model),
+        **dict(zip(("warning_brier", "warning_brier_skill"),
+                   model.risk_score.scores() if model.risk_score is not None
+                   else (float("nan"), float("nan")))),
         "crises_answered": int(answered.sum()),
         "crises_unanswered": int((~answered).sum()),
         "first_warning_week": first(warning_week),

@@ -25,7 +25,7 @@ from sim.core.params import ParameterError, Params, memory_problems, validate, w
 from sim.core.policies import INSTRUMENTS, Context, Effects, Ledger, ResponseSystem
 from sim.core.rng import Streams
 from sim.core.shocks import ShockCalendar
-from sim.core.warning import EarlyWarning, Observer
+from sim.core.warning import EarlyWarning, Observer, RiskScore
 
 __all__ = ["ConflictModel", "PartyState"]
 
@@ -155,6 +155,9 @@ class ConflictModel(mesa.Model):
         #: per party, the last week it was at violence (-inf: never); kept when the
         #: observers' records matter (warning.cry_wolf)
         self._last_violent: np.ndarray | None = None
+        #: the observers' risk estimates scored as the run goes (record.warning_risk)
+        self.risk_score = (RiskScore(len(self.party_ids), int(round(
+            w.score_horizon_weeks / self.dt))) if params.record.warning_risk else None)
         if w.cry_wolf:
             self.warning.keep_records(w.credibility_prior, w.credibility_memory,
                                       w.score_horizon_weeks)
@@ -398,6 +401,10 @@ class ConflictModel(mesa.Model):
                 self.event_log.add_many(self.week, EventKind.RELAPSE, relapsed[broken], "",
                                         "after a breakdown")
         at_war = new >= VIOLENCE
+        if self.risk_score is not None:  # forecasts for parties not at violence now
+            onsets = changed[(old < VIOLENCE) & (now >= VIOLENCE)] if changed.size else changed
+            self.risk_score.step(self.week, np.where(at_war, np.nan, self.warning.risk()),
+                                 onsets)
         s.level = new
         s.ever_violent |= at_war
         if self._last_violent is not None:

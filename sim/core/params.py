@@ -1003,6 +1003,12 @@ class RecordParams:
 
     hostility: bool = param(True, help="Keep every party's hostility every week "
                             "(float32; turn off for very large networks).")
+    warning_risk: bool = param(False, help="Score the observers' risk estimates: each "
+                               "week every observer's probability that a party is above "
+                               "its threshold, the highest over observers, against an "
+                               "onset within warning.score_horizon_weeks (outcomes "
+                               "warning_brier, warning_brier_skill; nan when off).",
+                               source="issue 16 (Brier scores)")
     memory_limit_gb: float = param(8.0, help="The most memory a run may need: a run whose "
                                    "estimated need is larger is refused before it starts "
                                    "(sim.params.estimated_memory_bytes).", unit="GiB",

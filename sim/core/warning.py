@@ -309,6 +309,19 @@ class EarlyWarning:
         mine = self.layer_observer[:, parties] == observer
         return np.where(mine.any(axis=0), np.where(mine, seen, -np.inf).max(axis=0), best)
 
+    def risk(self) -> np.ndarray:
+        """Per party, this week's highest probability over the observers that its
+        hostility is above their warning threshold, given what they saw and their error:
+        ``Φ((seen − threshold)/sd)`` (a step where an observer has no error; 0 where no
+        observer watches)."""
+        from scipy.special import ndtr
+
+        sd = np.where(self._noise > 0, self._noise, np.nan)
+        z = (self._seen - self._warn_at) / sd
+        p = np.where(np.isnan(z), (self._seen >= self._warn_at).astype(float), ndtr(z))
+        p = np.where(self.present, p, 0.0)
+        return p.max(axis=0) if p.shape[0] else np.zeros(self.n)
+
     def keep_records(self, prior: float, memory: float, horizon_weeks: float) -> None:
         """Keep each observer's credibility: ``prior`` at first, then each of its warnings,
         once ``horizon_weeks`` have passed, moves it by ``memory`` towards 1 (proved right)
@@ -365,6 +378,45 @@ class EarlyWarning:
             **{name: t.column(name) for name in CrisisTable.WAITS},
             "actions": t.column("actions"), "consent_tries": t.column("consent_tries"),
             "blocked": t.column("blocked").astype(bool)})
+
+
+class RiskScore:
+    """The Brier score of the observers' risk estimates, resolved as the run goes.
+
+    Each week every party not at violence gets a forecast p (:meth:`EarlyWarning.risk`);
+    ``horizon`` steps later it is scored against y = a violence onset in the weeks
+    between, ``(p − y)²``. The reference is climatology: the share of resolved forecasts
+    with an onset, ȳ, whose Brier score is ȳ(1 − ȳ); the skill is ``1 − BS / BS_ref``.
+    Forecasts still open at the end of the run are not scored."""
+
+    def __init__(self, n_parties: int, horizon_steps: int):
+        self._p = np.full((max(horizon_steps, 1), n_parties), np.nan)
+        self._week = np.full(max(horizon_steps, 1), np.nan)
+        self._last_onset = np.full(n_parties, -np.inf)
+        self._k = 0
+        self.sum_sq, self.sum_y, self.count = 0.0, 0.0, 0
+
+    def step(self, week: float, p: np.ndarray, onsets: np.ndarray) -> None:
+        """This week's onsets (party indices) and forecasts (nan: not forecast)."""
+        self._last_onset[onsets] = week
+        k = self._k
+        if not np.isnan(self._week[k]):  # the forecast of horizon steps ago is due
+            old = self._p[k]
+            scored = ~np.isnan(old)
+            y = self._last_onset[scored] > self._week[k]
+            self.sum_sq += float(((old[scored] - y) ** 2).sum())
+            self.sum_y += float(y.sum())
+            self.count += int(scored.sum())
+        self._p[k], self._week[k] = p, week
+        self._k = (k + 1) % self._p.shape[0]
+
+    def scores(self) -> tuple[float, float]:
+        """Brier score and Brier skill score against climatology (nan without data)."""
+        if not self.count:
+            return float("nan"), float("nan")
+        brier, rate = self.sum_sq / self.count, self.sum_y / self.count
+        reference = rate * (1.0 - rate)
+        return brier, (1.0 - brier / reference) if reference > 0 else float("nan")
 
 
 def score_warnings(party: np.ndarray, warning_week: np.ndarray, closed_week: np.ndarray,

@@ -344,7 +344,8 @@ def early_late_findings(table: pd.DataFrame) -> list[str]:
 
 #: The observer inputs whose sweep makes a study of warning skill (``experiment=warning_skill``).
 THRESHOLD = "un.warning_threshold"
-SKILL = ("warning_precision", "warning_recall", "warning_lead_weeks")
+SKILL = ("warning_precision", "warning_recall", "warning_lead_weeks", "warning_brier",
+         "warning_brier_skill")
 BASELINES = ("baseline_election_precision", "baseline_election_recall",
              "baseline_recurrence_precision", "baseline_recurrence_recall")
 
@@ -367,7 +368,7 @@ def warning_skill(runs: pd.DataFrame, level: float = 0.95) -> tuple[pd.DataFrame
     for row, part in _by_group(runs, groups):
         row["runs"] = len(part)
         for col in SKILL:
-            x = part[col].dropna()
+            x = part[col].dropna() if col in part else pd.Series(dtype=float)
             mean, lo, hi = stats.bootstrap_interval(x, level) if len(x) > 1 else (
                 float(x.mean()) if len(x) else float("nan"), float("nan"), float("nan"))
             row.update({col: mean, f"{col}_low": lo, f"{col}_high": hi})

@@ -354,11 +354,13 @@ def skill_section(runs: pd.DataFrame, folder: Path) -> tuple[list[str], str | No
     groups = input_columns(runs)
     shown = varying(table, groups) or groups
     out = table[shown + ["runs"]].copy()
-    for col, label in (("warning_precision", "precision"), ("warning_recall", "recall"),
-                       ("warning_lead_weeks", "lead (weeks)")):
-        out[label] = [f"{r[col]:.3f} [{r[col + '_low']:.3f}, {r[col + '_high']:.3f}]"
-                      if "lead" not in col else f"{r[col]:.1f} [{r[col + '_low']:.1f}, "
-                      f"{r[col + '_high']:.1f}]" for _, r in table.iterrows()]
+    columns = [("warning_precision", "precision", 3), ("warning_recall", "recall", 3),
+               ("warning_lead_weeks", "lead (weeks)", 1)]
+    if table["warning_brier"].notna().any():  # record.warning_risk
+        columns += [("warning_brier", "Brier", 4), ("warning_brier_skill", "Brier skill", 2)]
+    for col, label, digits in columns:
+        out[label] = [f"{r[col]:.{digits}f} [{r[col + '_low']:.{digits}f}, "
+                      f"{r[col + '_high']:.{digits}f}]" for _, r in table.iterrows()]
     base = {c: float(runs[c].mean()) for c in BASELINES if c in runs}
     lines = ["## Warning skill", "",
              "Scored against each run's own trajectory (docs/model.md 7.14): precision = "
