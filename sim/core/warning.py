@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtr
 
 from sim.core.dynamics import Level
 
@@ -314,8 +315,6 @@ class EarlyWarning:
         hostility is above their warning threshold, given what they saw and their error:
         ``Φ((seen − threshold)/sd)`` (a step where an observer has no error; 0 where no
         observer watches)."""
-        from scipy.special import ndtr
-
         sd = np.where(self._noise > 0, self._noise, np.nan)
         z = (self._seen - self._warn_at) / sd
         p = np.where(np.isnan(z), (self._seen >= self._warn_at).astype(float), ndtr(z))
@@ -346,8 +345,11 @@ class EarlyWarning:
         """This week's standardised errors in place: ``u = √(1 − s)·ε + √s·r`` (r one
         draw per layer and region, after the parties' draws), then ``e = ρ·e_prev +
         √(1 − ρ²)·u`` (the first week ``e = u``); the sd stays 1."""
-        if self._share:
-            common = self.rng.standard_normal((eps.shape[0], self._regions.size))
+        if self._share:  # each layer's regional draws from its observer's stream
+            common = np.empty((eps.shape[0], self._regions.size))
+            self.rng.standard_normal(out=common[:self._shared_layers])
+            for rng, rows in self._own:
+                common[rows] = rng.standard_normal((len(rows), self._regions.size))
             eps *= np.sqrt(1.0 - self._share)
             eps += np.sqrt(self._share) * common[:, self._region_of]
         if self._rho:
