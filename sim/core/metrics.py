@@ -113,20 +113,22 @@ OUTCOMES: dict[str, Outcome] = {o.key: o for o in (
             "violence onsets that no warning preceded (7.14)"),
     Outcome("warning_precision", "Warning precision", "share", _M, _MAX,
             "hits / (hits + false alarms): the share of forecasting warnings followed by a "
-            "violence onset within the scoring horizon (7.14; nan without any)"),
+            "violence onset within the scoring horizon (7.14; nan if there is none)"),
     Outcome("warning_recall", "Warning recall", "share", _M, _MAX,
-            "warned onsets / violence onsets (7.14; nan without onsets)"),
+            "warned onsets / violence onsets (7.14; nan if there are no onsets)"),
     Outcome("warning_lead_weeks", "Warning lead", "weeks (median per run)", _M, _REP,
             "median over warned onsets of the onset's week minus its earliest warning "
-            "(7.14; nan without a warned onset)"),
+            "(7.14; nan if no onset was warned)"),
     Outcome("warning_brier", "Brier score", "squared probability", _M, _MIN,
             "mean (p − y)² of the observers' weekly risk estimates against an onset within "
-            "the scoring horizon (7.14; nan unless record.warning_risk)"),
+            "the scoring horizon (7.14; nan if record.warning_risk is off or nothing was "
+            "scored)"),
     Outcome("warning_brier_skill", "Brier skill", "share", _M, _MAX,
-            "1 − Brier / Brier of climatology (the run's own onset rate; 7.14; nan unless "
-            "record.warning_risk)"),
+            "1 − Brier / Brier of climatology (the run's own onset rate; 7.14; nan if "
+            "record.warning_risk is off or nothing was scored)"),
     *(Outcome(f"baseline_{name}_{score}", f"Baseline ({name}) {score}", "share", _M, _REP,
-              f"the {score} of the naive forecaster that {what} (7.14)")
+              f"the {score} of the naive forecaster that {what} (7.14; nan if there is "
+              "nothing to score)")
       for name, what in (("election", "warns at every election period"),
                          ("recurrence", "warns where violence just ended"))
       for score in ("precision", "recall")),
