@@ -298,10 +298,10 @@ def response_outcomes(model: "ConflictModel", kinds) -> dict[str, float]:
     return {
         **score_warnings(table.column("party"), warning_week, table.column("closed_week"),
                          model.level_history, model.weeks, p.warning.score_horizon_weeks),
-        **naive_baselines(model),
         **dict(zip(("warning_brier", "warning_brier_skill"),
                    model.risk_score.scores() if model.risk_score is not None
                    else (float("nan"), float("nan")))),
+        **naive_baselines(model),
         "crises_answered": int(answered.sum()),
         "crises_unanswered": int((~answered).sum()),
         "first_warning_week": first(warning_week),
