@@ -31,6 +31,7 @@ import sim  # noqa: E402
 from sim.core.metrics import outcomes  # noqa: E402
 from sim.core.model import ConflictModel  # noqa: E402
 from sim.core.params import with_overrides  # noqa: E402
+from sim.study.analysis import EARLY_SMALL, LATE_LARGE  # noqa: E402
 from sim.study.sensitivity import analyse, point_overrides, problem_from, sample  # noqa: E402
 
 #: The instruments' magnitudes that no source gives (docs/model.md), with ranges of half
@@ -52,8 +53,9 @@ UNCERTAINTIES = {
 }
 POLICIES = {"statement": "early_statement", "fact_finding": "fact_finding",
             "envoy": "envoy"}
-EARLY = ["policy.trigger=warning", "policy.response_delay_days=7"]
-LATE = ["policy.trigger=violence", "policy.response_delay_days=60"]
+#: The study's settings at intensity 1 (sim.study.analysis.EARLY_SMALL, LATE_LARGE).
+EARLY, LATE = ([f"policy.trigger={trigger}", f"policy.response_delay_days={delay:g}"]
+               for trigger, delay, _ in (EARLY_SMALL, LATE_LARGE))
 
 
 def difference(task: tuple[str, dict, list[int]]) -> float:

@@ -391,8 +391,8 @@ class ConflictModel(mesa.Model):
         new = dynamics.update_levels(s.hostility, s.level, self._thresholds,
                                      self.params.escalation.hysteresis)
         changed, old, now = self.event_log.add_level_changes(self.week, s.level, new)
-        if changed.size:
-            onset = changed[(old < VIOLENCE) & (now >= VIOLENCE)]
+        onset = changed[(old < VIOLENCE) & (now >= VIOLENCE)] if changed.size else changed
+        if onset.size:
             relapsed = onset[self.response.agreed[onset]]
             broken = self.response.instruments["envoy"].broken[relapsed]
             self.event_log.add_many(self.week, EventKind.RELAPSE, relapsed[~broken], "",
@@ -402,9 +402,8 @@ class ConflictModel(mesa.Model):
                                         "after a breakdown")
         at_war = new >= VIOLENCE
         if self.risk_score is not None:  # forecasts for parties not at violence now
-            onsets = changed[(old < VIOLENCE) & (now >= VIOLENCE)] if changed.size else changed
             self.risk_score.step(self.week, np.where(at_war, np.nan, self.warning.risk()),
-                                 onsets)
+                                 onset)
         s.level = new
         s.ever_violent |= at_war
         if self._last_violent is not None:

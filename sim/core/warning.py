@@ -22,7 +22,8 @@ from scipy.special import ndtr
 
 from sim.core.dynamics import Level
 
-_EPS = 1e-9  # weeks: a warning this close to the horizon is due
+#: Weeks within which a due time counts as due (decisions, stages, resolved warnings).
+EPS_WEEKS = 1e-9
 
 
 @dataclass
@@ -333,7 +334,7 @@ class EarlyWarning:
         right if the party was at violence at some week since its warning
         (``last_violent_week``, -inf if never), false otherwise."""
         t, k = self.table, self._resolved
-        due = week - self._horizon + _EPS
+        due = week - self._horizon + EPS_WEEKS
         while k < t.n and t.warning_week[k] <= due:
             right = last_violent_week[t.party[k]] >= t.warning_week[k]
             o = t.warned_by[k]

@@ -371,7 +371,7 @@ def skill_section(runs: pd.DataFrame, folder: Path) -> tuple[list[str], str | No
     if not curves.empty:
         ctable = curves.copy()
         ctable["pr_auc"] = ctable["pr_auc"].map(lambda v: f"{v:.4f}")
-        lines += [f"Area under the precision-recall points traced by `{THRESHOLD_NAME}` "
+        lines += [f"Area under the precision-recall points traced by `{THRESHOLD}` "
                   "(trapezoid through the swept thresholds from recall 0: a coarse curve):",
                   "", markdown_table(ctable), ""]
     if base:
@@ -383,16 +383,13 @@ def skill_section(runs: pd.DataFrame, folder: Path) -> tuple[list[str], str | No
     return lines, figure_skill(table, groups, folder)
 
 
-THRESHOLD_NAME = THRESHOLD
-
-
 def figure_skill(table: pd.DataFrame, groups: list[str], folder: Path) -> str | None:
     """Precision against recall, one line per setting of the inputs other than the
     threshold (the points of a line are the swept thresholds)."""
-    if THRESHOLD_NAME not in table.columns or table[THRESHOLD_NAME].nunique() < 2:
+    if THRESHOLD not in table.columns or table[THRESHOLD].nunique() < 2:
         return None
     plt = _plt()
-    others = [g for g in varying(table, groups) if g != THRESHOLD_NAME]
+    others = [g for g in varying(table, groups) if g != THRESHOLD]
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     for key, part in (table.groupby(others, sort=True) if others else [((), table)]):
         part = part.sort_values("warning_recall")

@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar
 import numpy as np
 import scipy.sparse as sp
 
+from sim.core.dynamics import mobilisation
 from sim.core.events import EventKind, EventLog
+from sim.core.warning import EPS_WEEKS as _EPS  # one tolerance for due weeks
 
 if TYPE_CHECKING:
     from sim.core.agents import InternationalBody, RegionalBody
     from sim.core.model import PartyState
     from sim.core.params import InstrumentSpec, Params
 
-_EPS = 1e-9  # weeks: a due time within this of the week is due
 _NONE = np.empty(0, dtype=np.int64)
 
 
@@ -86,6 +87,14 @@ class Context:
     decision_factor: np.ndarray = None  # type: ignore[assignment]  # ones(n)
     envoy_days: np.ndarray = None  # type: ignore[assignment]  # inf(n)
     shocks: Any = None
+
+    def mobilised(self, parties=slice(None)) -> np.ndarray:
+        """The mobilisation share of ``parties`` this week, ``sigmoid((h − θ)/s)``
+        (dynamics 7.4: 0 at peace, 1 in war): how far the moment has passed for
+        instruments that weigh less once a party is mobilised."""
+        dyn = self.params.dynamics
+        return mobilisation(self.state.hostility[parties], 1.0, dyn.mobilisation_threshold,
+                            dyn.mobilisation_width)
 
     def __post_init__(self) -> None:
         n = self.current.size
@@ -354,8 +363,9 @@ class Instrument:
     needs_consent: ClassVar[bool] = False
 
     def consent_probability(self) -> float:
-        """The chance a host consents at crisis level without patrons."""
-        return 1.0
+        """The chance a host consents at crisis level without patrons: the instrument's
+        ``consent_probability`` parameter where it has one, else 1."""
+        return getattr(self.params, "consent_probability", 1.0)
 
     def holds(self, body, parties: np.ndarray, week: float) -> np.ndarray:
         """Per party: still busy for ``body`` (an envoy engaged, a mission in the field,

@@ -63,14 +63,14 @@ class ElectoralAssistance(Instrument):
             return
         vote = np.floor(week) + p.lead_weeks
         shocks = ctx.params.shocks
-        self.start[parties] = week + slot.spec.delay_days / 7.0
+        on_ground = week + slot.spec.delay_days / 7.0
+        self.start[parties] = on_ground
         self.until[parties] = vote + shocks.election_lag_weeks + 1
         self.share[parties] = min(1.0, p.shock_reduction * slot.spec.intensity)
         self.assisted += parties.size
         ctx.ledger.spend(p.cost_usd * slot.spec.intensity * parties.size)
         self.log_many(week, EventKind.ELECTORAL_ASSISTANCE, parties, slot.actor[parties],
                       f"vote week {vote:g}")
-        on_ground = week + slot.spec.delay_days / 7.0
         self._rows += [(i, week, on_ground, vote) for i in parties.tolist()]
 
     def cost(self, week: float) -> np.ndarray | None:

@@ -59,8 +59,6 @@ class EnvoyDeployment(Instrument):
     def needs_consent(self) -> bool:  # type: ignore[override]
         return self.params.consent
 
-    def consent_probability(self) -> float:
-        return self.params.consent_probability
 
     def __init__(self, ctx: Context):
         super().__init__(ctx)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from sim.core.agents import Request
-from sim.core.dynamics import Level, mobilisation
+from sim.core.dynamics import Level
 from sim.core.events import EventKind
 from sim.core.params import FactFindingParams
 from sim.core.policies.base import _EPS, Context, Effects, Instrument, Slot
@@ -43,8 +43,6 @@ class FactFinding(Instrument):
     params: FactFindingParams
     needs_consent = True
 
-    def consent_probability(self) -> float:
-        return self.params.consent_probability
 
     def __init__(self, ctx: Context):
         super().__init__(ctx)
@@ -160,10 +158,7 @@ class FactFinding(Instrument):
         cost[held] = self.params.accountability * self.mission_intensity[held]
         d = self.params.mobilised_discount
         if d and held.size:  # facts matter most while they are contested
-            dyn = self.ctx.params.dynamics
-            cost[held] *= 1.0 - d * mobilisation(self.ctx.state.hostility[held], 1.0,
-                                                 dyn.mobilisation_threshold,
-                                                 dyn.mobilisation_width)
+            cost[held] *= 1.0 - d * self.ctx.mobilised(held)
         return cost
 
     def _update_reach(self, changed: np.ndarray, active: np.ndarray) -> np.ndarray:

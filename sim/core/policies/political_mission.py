@@ -37,8 +37,6 @@ class PoliticalMission(Instrument):
     params: PoliticalMissionParams
     needs_consent = True
 
-    def consent_probability(self) -> float:
-        return self.params.consent_probability
 
     def __init__(self, ctx: Context):
         super().__init__(ctx)

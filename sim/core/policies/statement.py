@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.core.dynamics import mobilisation
 from sim.core.events import EventKind
 from sim.core.params import StatementParams
 from sim.core.policies.base import Context, Instrument, Payments, Slot
@@ -112,13 +111,7 @@ class EarlyStatement(Instrument):
         d = self.params.mobilised_discount
         if not d:
             return self.attention
-        return self.attention * (1.0 - d * self._mobilised())
-
-    def _mobilised(self) -> np.ndarray:
-        """Per party, its mobilisation share this week (0 at peace, 1 in war)."""
-        dyn = self.ctx.params.dynamics
-        return mobilisation(self.ctx.state.hostility, 1.0, dyn.mobilisation_threshold,
-                            dyn.mobilisation_width)
+        return self.attention * (1.0 - d * self.ctx.mobilised())
 
     def on_crisis_opened(self, parties: np.ndarray) -> None:
         self.unanswered[parties] = 0
