@@ -105,17 +105,19 @@ def test_an_agreement_can_break_down_and_a_later_onset_is_a_relapse_after_it(tmp
 def test_follow_up_makes_agreements_last_longer():
     """Paired seeds: with follow-up (infrastructures for peace) fewer agreements break
     down per agreement signed (hazard × follow_up_breakdown_factor = 0.5). Tolerance: the
-    ratio over 20 seeds is below 0.8."""
+    ratio over 40 seeds is below 0.8. The hazard, 0.2 a year, is low enough that most
+    agreements do not break within the run either way (at 1.0 a year nearly all do, and
+    halving the hazard hardly changes the count: 0.86 on these seeds)."""
     import dataclasses
 
     import sim
     from sim.core import metrics
 
     def rate(follow_up: bool) -> float:
-        p = sim.compose(["policy=envoy", "instruments.envoy.breakdown_rate_per_year=1.0",
+        p = sim.compose(["policy=envoy", "instruments.envoy.breakdown_rate_per_year=0.2",
                          f"instruments.envoy.follow_up={str(follow_up).lower()}"])
         out = [metrics.outcomes(ConflictModel(dataclasses.replace(p, seed=s)).run())
-               for s in range(20)]
+               for s in range(40)]
         return sum(o["agreements_broken"] for o in out) / sum(o["agreements"] for o in out)
     assert rate(True) < 0.8 * rate(False)
 

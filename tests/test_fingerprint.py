@@ -28,13 +28,16 @@ from sim.config import compose
 from sim.core import metrics
 from sim.core.events import EventKind
 from sim.core.model import ConflictModel
-from sim.core.params import PREVIOUS_INSTRUMENTS
+from sim.core.params import PREVIOUS_INFORMATION, PREVIOUS_INSTRUMENTS
 from tests.conftest import ROOT
 
 FILE = ROOT / "tests" / "data" / "fingerprints.json"
 #: The fingerprints of the model before issue 15's mechanisms were turned on, frozen:
 #: every case with ``PREVIOUS_INSTRUMENTS`` must still match them.
 PREVIOUS = ROOT / "tests" / "data" / "fingerprints_before_issue_15.json"
+#: And before issue 16's observers: every case with ``PREVIOUS_INFORMATION`` matches them
+#: (with ``PREVIOUS_INSTRUMENTS`` as well, the ones before issue 15).
+BEFORE_OBSERVERS = ROOT / "tests" / "data" / "fingerprints_before_issue_16.json"
 
 CASES: dict[str, list[str]] = {
     **{f"policy={p}": ["seed=11", f"policy={p}"]
@@ -112,18 +115,25 @@ def as_overrides(dotted: dict) -> list[str]:
     return [f"{k}={text(v)}" for k, v in dotted.items()]
 
 
+PRESETS = {  # frozen fingerprints: the overrides that bring their model back
+    "issue 15": (PREVIOUS, {**PREVIOUS_INSTRUMENTS, **PREVIOUS_INFORMATION}),
+    "issue 16": (BEFORE_OBSERVERS, PREVIOUS_INFORMATION)}
+
+
+@pytest.mark.parametrize("before", list(PRESETS))
 @pytest.mark.parametrize("name", list(CASES))
-def test_with_the_previous_instruments_the_previous_numbers_return(name):
-    """Issue 15: with every new downside and agreement rule switched off
-    (``PREVIOUS_INSTRUMENTS``), each case is bit for bit the model before them."""
-    expected = json.loads(PREVIOUS.read_text())
+def test_with_the_previous_mechanisms_the_previous_numbers_return(name, before):
+    """Issues 15 and 16: with their mechanisms switched off (``PREVIOUS_INSTRUMENTS``,
+    ``PREVIOUS_INFORMATION``), each case is bit for bit the model before them."""
+    file, preset = PRESETS[before]
+    expected = json.loads(file.read_text())
     if name not in expected:
         pytest.skip(f"{name} is newer than the frozen fingerprints")
-    model = run(CASES[name] + as_overrides(PREVIOUS_INSTRUMENTS))
+    model = run(CASES[name] + as_overrides(preset))
     if fingerprint(model) != expected[name]["hash"]:
         changes = moved(expected[name]["outcomes"], _jsonable(metrics.outcomes(model)))
-        pytest.fail(f"{name}: with PREVIOUS_INSTRUMENTS the numbers differ from the model "
-                    f"before issue 15: {'; '.join(changes) or 'levels, events or costs'}")
+        pytest.fail(f"{name}: with the previous mechanisms the numbers differ from the "
+                    f"model before {before}: {'; '.join(changes) or 'levels, events or costs'}")
 
 
 def _jsonable(outcomes: dict) -> dict:

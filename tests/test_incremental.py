@@ -91,7 +91,9 @@ def test_incremental_state_matches_its_definition_every_week():
 
 
 def test_relapses_are_violence_onsets_of_parties_with_an_agreement():
-    model = ConflictModel(compose(["seed=1", "policy=envoy", "horizon_weeks=520"]))
+    # a seed with relapses after agreements in force and after breakdowns; within a week
+    # the events list the first kind, then the second, so compare as sets of pairs
+    model = ConflictModel(compose(["seed=4", "policy=envoy", "horizon_weeks=520"]))
     expected = []
     for _ in range(model.n_steps):
         before = model.state.level.copy()
@@ -100,7 +102,8 @@ def test_relapses_are_violence_onsets_of_parties_with_an_agreement():
         expected += [(model.week, model.party_ids[i])
                      for i in np.flatnonzero(onset & model.response.agreed)]
     ev = model.events[model.events.kind == "relapse"]
-    assert expected and list(zip(ev.week, ev.party)) == expected
+    assert expected and sorted(zip(ev.week, ev.party)) == sorted(expected)
+    assert len(ev) == len(expected)
 
 
 def outcomes_from_frames(model) -> dict:

@@ -3,10 +3,17 @@ information does not raise violence or the risk of armed conflict under any ship
 policy; a UN regional office does not make its region worse; no warning system at all is
 not better than the default one.
 
-"Beyond the noise": the 95% bootstrap interval of the paired difference (40 seeds, 4,000
-resamples, seeded) lies entirely on the wrong side of zero. Where the model violates an
-invariant today the test is a strict xfail naming the measured difference: when issue 16
-makes it hold, the test fails and the marker must go.
+"Better information" is each of: every observer's noise halved; every reporting lag cut
+to one week; a third source (civil society networks) added. "Beyond the noise": the 99%
+bootstrap interval of the paired difference (40 seeds, 4,000 resamples, seeded) lies
+entirely on the wrong side of zero. 99%, not 95%, because the file makes 68 comparisons
+(10 policies × 3 kinds × 2 outcomes, and 8 more): at 95% each, one or two would fail by
+chance alone where nothing moves. At 95% one cell does (sanctions, half the noise: +1.6
+[+0.0, +3.6] party-weeks, three seeds out of 40, where which sanction backfires changed
+with the order of the interventions' draws); docs/validation.md §6 gives every cell
+(scripts/information_invariants.py). Before issue 16's observers (raw reports, violence
+seen in noise) four policies broke the first and the graduated one the second, at 95%;
+those measurements are kept in docs/validation.md §6.
 """
 
 from __future__ import annotations
@@ -24,14 +31,13 @@ from sim.study import stats
 from tests.conftest import ROOT
 
 SEEDS = range(40)
-HALF_NOISE = ("un.observation_noise_sd=0.125", "regional.observation_noise_sd=0.075")
+BETTER_INFORMATION = {
+    "half_noise": ("un.observation_noise_sd=0.125", "regional.observation_noise_sd=0.075"),
+    "one_week_lag": ("un.reporting_lag_weeks=1", "regional.reporting_lag_weeks=1"),
+    "civil_society": ("civil_society.enabled=true",)}
 NO_WARNING = ("un.early_warning=false", "regional.early_warning=false")
 POLICIES = sorted(p.stem for p in (ROOT / "configs" / "policy").glob("*.yaml")
                   if p.stem != "none")
-#: Measured violations (halving the noise, 40 seeds; docs/validation.md §6).
-MORE_VIOLENCE_WITH_BETTER_INFORMATION = {
-    "early_statement": "+8.5 [+0.2, +18.8]", "graduated": "+25.9 [+6.3, +47.1]",
-    "late_envoy": "+19.1 [+6.0, +34.6]", "escalating": "+23.5 [+12.2, +36.2]"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -49,24 +55,20 @@ def runs(policy: str, overrides: tuple[str, ...] = ()) -> tuple[np.ndarray, ...]
     return tuple(np.array(col, float) for col in zip(*out))
 
 
-def interval(diff: np.ndarray) -> tuple[float, float, float]:
-    return stats.bootstrap_interval(diff, 0.95)
+#: The confidence of every interval here (see the module docstring).
+CONFIDENCE = 0.99
 
 
-def marked(policy: str):
-    reason = MORE_VIOLENCE_WITH_BETTER_INFORMATION.get(policy)
-    if reason is None:
-        return policy
-    return pytest.param(policy, marks=pytest.mark.xfail(strict=True, reason=(
-        f"known violation, issue 16: halving the noise raises violence by {reason} "
-        "party-weeks under this policy")))
+def interval(diff: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    return stats.bootstrap_interval(diff, confidence)
 
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("information")
-@pytest.mark.parametrize("policy", [marked(p) for p in POLICIES])
-def test_better_information_never_raises_violence(policy):
-    base, better = runs(policy), runs(policy, HALF_NOISE)
+@pytest.mark.parametrize("better_information", list(BETTER_INFORMATION))
+@pytest.mark.parametrize("policy", POLICIES)
+def test_better_information_never_raises_violence(policy, better_information):
+    base, better = runs(policy), runs(policy, BETTER_INFORMATION[better_information])
     for k, name in ((0, "violence"), (1, "armed conflict")):
         mean, low, _ = interval(better[k] - base[k])
         assert low <= 0, (name, mean, low)
@@ -84,12 +86,7 @@ def test_no_warning_system_is_not_better_than_the_default_one(policy):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("information")
-@pytest.mark.parametrize("policy", [
-    "envoy", "early_statement",
-    pytest.param("graduated", marks=pytest.mark.xfail(strict=True, reason=(
-        "known violation, issue 16: a UN office in region 0 raises violence among region "
-        "0's parties under graduated, +7.1 [+0.1, +16.3] party-weeks on 40 seeds (it sees "
-        "better there: fewer false alarms answered, as with better information)")))])
+@pytest.mark.parametrize("policy", ["envoy", "early_statement", "graduated"])
 def test_a_regional_office_does_not_make_its_region_worse(policy):
     base, office = runs(policy), runs(policy, ("un.regional_offices=[0]",))
     mean, low, _ = interval(office[2] - base[2])

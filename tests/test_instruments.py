@@ -326,7 +326,8 @@ class TestEnvoyDeployment(InstrumentContract):
                  "b": {"region": "r", "grievance": 0.0, "hostility": 1.05, "restraint": 0.4},
                  "c": {"region": "r", "grievance": 0.1, "hostility": 1.05, "restraint": 0.4}}
         env = {"instruments.envoy.base_rate": 1.0, "instruments.envoy.initial_credibility": 1.0,
-               "instruments.envoy.standby_deploy_days": 0.0, "dynamics.will_to_settle_mean": 1.0}
+               "instruments.envoy.standby_deploy_days": 0.0, "dynamics.will_to_settle_mean": 1.0,
+               "un.warning_threshold": 1.2}  # only a is warned; b is in crisis below it
         p = micro_params(tmp_path, nodes, [("a", "b", 1), ("b", "c", 1)], horizon_weeks=40,
                          **LINEAR, **env, **{"regional.enabled": False,
                                              "policy.instruments": [spec(kind="envoy")]})

@@ -36,9 +36,9 @@ def test_policy_none_equals_instruments_that_never_trigger():
     """Bit for bit: instruments that exist but never come due leave the world as is (the
     Council still takes the crises up, and may find itself blocked: an event of its own,
     not of the world)."""
-    never = sim.compose(["seed=6", "policy=graduated", "policy.response_delay_days=3650"])
+    never = sim.compose(["seed=5", "policy=graduated", "policy.response_delay_days=3650"])
     a = ConflictModel(never).run()
-    b = ConflictModel(sim.compose(["seed=6"])).run()
+    b = ConflictModel(sim.compose(["seed=5"])).run()  # a seed whose Council is blocked
     assert np.array_equal(a.hostility_history, b.hostility_history)
     world = lambda m: m.events[m.events.kind != "council_blocked"].reset_index(drop=True)  # noqa: E731
     assert (a.events.kind == "council_blocked").any()

@@ -148,7 +148,8 @@ class ConflictModel(mesa.Model):
             self._observers(), len(self.party_ids), esc.violence, esc.hysteresis,
             params.warning.calm_weeks_to_close, self.dt, self.state.hostility,
             self.streams["observation"], params.warning.error_persistence,
-            params.warning.regional_error_share, self.state.region)
+            params.warning.regional_error_share, self.state.region,
+            params.warning.tracking_sd, params.warning.violence_events)
         self._observer_names = np.array([o.name for o in self.warning.observers],
                                         dtype=object)
         w = params.warning
@@ -325,7 +326,12 @@ class ConflictModel(mesa.Model):
 
     def _observe(self) -> None:
         week, w = self.week, self.warning
-        opened, alarmed, closed = w.observe(week)
+        alert = None
+        if self.params.warning.election_alert:  # observers know the electoral calendar
+            drive = self.shocks.election_drive(week)
+            if isinstance(drive, np.ndarray):
+                alert = self.params.warning.election_alert * (drive > 0)
+        opened, alarmed, closed = w.observe(week, alert)
         if opened.size:
             ids = w.current[opened]
             self.event_log.add_many(week, EventKind.WARNING, opened,
@@ -352,6 +358,8 @@ class ConflictModel(mesa.Model):
             s.grievance_base[i] += p.coup_grievance
             s.grievance[i] += p.coup_grievance
         self.event_log.add_many(week, EventKind.COUP, coups)
+        if self.params.warning.coups_seen:
+            self.warning.surprise(coups, p.coup_hostility)
 
     def _update_hostility(self) -> None:
         s, dyn, b = self.state, self.params.dynamics, self._buffers
@@ -402,7 +410,8 @@ class ConflictModel(mesa.Model):
                                         "after a breakdown")
         at_war = new >= VIOLENCE
         if self.risk_score is not None:  # forecasts for parties not at violence now
-            self.risk_score.step(self.week, np.where(at_war, np.nan, self.warning.risk()),
+            self.risk_score.step(self.week, np.where(at_war, np.nan, self.warning.risk(
+                self.params.warning.score_horizon_weeks)),
                                  onset)
         s.level = new
         s.ever_violent |= at_war

@@ -87,6 +87,16 @@ PREVIOUS_INSTRUMENTS: dict[str, Any] = {
     "instruments.fact_finding.mobilised_discount": 0.0,
     "history.peace_infrastructure_share": 0.0,
 }
+#: Issue 16's observers switched off: raw reports instead of filtered and fused estimates,
+#: violence seen when a noisy report crosses it, no news of coups or elections, and the
+#: warning thresholds before. Every case with these overrides matches the model before
+#: issue 16 bit for bit (tests/test_fingerprint.py).
+PREVIOUS_INFORMATION: dict[str, Any] = {
+    "warning.tracking_sd": 0.0, "warning.violence_events": False,
+    "warning.coups_seen": False, "warning.election_alert": 0.0,
+    "un.warning_threshold": 1.2, "regional.warning_threshold": 1.2,
+    "civil_society.warning_threshold": 1.2,
+}
 #: ``network.kind``: the generated families of ``sim.core.network.FAMILIES``, and files.
 NETWORK_KINDS = ("regional_blocks", "small_world", "scale_free", "file")
 PROTOTYPE = "DESIGN.md §3 prototype, calibrated (docs/model.md, Calibration)"
@@ -374,6 +384,30 @@ class WarningParams:
         0.1, help="Weight of each resolved warning in its observer's credibility (an "
         "exponentially weighted share: about the last 1/this warnings count).", unit="share",
         gt=0, le=1, source="modelling choice")
+    tracking_sd: float = param(
+        0.12, help="Sd of a week's change in a party's hostility in the observers' model of "
+        "it (a random walk): each observer filters its reports with a Kalman filter that "
+        "knows its own error (observation_noise_sd), and warns on its estimate, not on one "
+        "report. 0: it warns on each raw report.", unit="hostility/√week", ge=0, le=10,
+        source="dynamics.noise_sd (0.12: the exogenous noise on hostility, what nobody "
+        "can foresee); Kalman 1960; issue 16")
+    violence_events: bool = param(
+        True, help="Violence is seen (the violence alarm) when it is reported: the "
+        "party's true hostility at the violence threshold, after the observer's reporting "
+        "lag; not when a noisy report or estimate crosses it. Observers count violent "
+        "events, as event data do. false: when a report crosses the violence threshold.",
+        source="¶45; ACLED and UCDP-GED record events, not estimates (Raleigh et al. 2010)")
+    coups_seen: bool = param(
+        True, help="A coup is news at once: each observer's uncertainty about the party "
+        "grows by shocks.coup_hostility², so its next reports weigh more (they are "
+        "lagged: docs/model.md 7.13 says how little this does at the default lags).",
+        source="¶36; modelling choice")
+    election_alert: float = param(
+        0.25, help="In a party's election period (known from the calendar) observers "
+        "warn at their threshold minus this.", unit="hostility", ge=0, le=MAX_HOSTILITY,
+        source="¶45 (anticipate threshold moments such as elections); the rise an election "
+        "period adds at equilibrium, shocks.election_tension / dynamics.restraint_mean = "
+        "0.1/0.4")
     regional_error_share: float = param(
         0.0, help="Share of the variance of each observer's error that is common to the "
         "parties of a region in a week (a blind spot, or an alarm, over a whole region). "
@@ -394,12 +428,14 @@ class BodyParams:
                                         source="¶44 (filtering abundant information)")
     reporting_lag_weeks: int = param(2, help="Weeks between what happens and what the "
                                      "observer sees.", unit="weeks", ge=0, le=52)
-    warning_threshold: float = param(1.2, help="Observed hostility at which it issues a "
-                                     "warning (between crisis, 1.0, and violence, 1.5).",
+    warning_threshold: float = param(0.95, help="Estimated hostility at which it issues "
+                                     "a warning (tension is 0.75, crisis 1.0, violence 1.5).",
                                      unit="hostility", gt=0, le=MAX_HOSTILITY,
-                                     source="calibrated: most "
-                                     "violence onsets are warned, at the price of false "
-                                     "alarms (docs/model.md)")
+                                     source="calibrated (issue 16): the threshold at which "
+                                     "the default observers warn of 80% of onsets under "
+                                     "policy=none, PITF's sensitivity (Goldstone et al. "
+                                     "2010); their precision is then 7% (docs/validation.md "
+                                     "§7); 1.2 before")
     unity: float = param(0.6, help="Unity of its members (the Security Council for the "
                          "UN): scales the force of its statements and sets its time to "
                          "agree.", unit="0-1", ge=0, le=1, source="¶16 (effective when "
@@ -532,7 +568,9 @@ class RegionalParams(BodyParams):
 @dataclass
 class CivilSocietyParams:
     """Civil society early-warning networks (¶46, ¶54): an observer that acts on nothing
-    but shares its warnings, watching a share of the parties with its own error and lag.
+    but shares what it sees, watching a share of the parties with its own error and lag
+    (its estimates enter the shared picture; with warning.tracking_sd 0, its warnings
+    open crises).
     Off by default."""
 
     enabled: bool = param(False, help="Whether civil society networks observe (their "
@@ -546,7 +584,7 @@ class CivilSocietyParams:
     reporting_lag_weeks: int = param(1, help="Weeks between what happens and what they "
                                      "see (close to the ground).", unit="weeks", ge=0,
                                      le=52, source="¶46 (local actors see first)")
-    warning_threshold: float = param(1.2, help="Observed hostility at which they warn.",
+    warning_threshold: float = param(0.95, help="Estimated hostility at which they warn.",
                                      unit="hostility", gt=0, le=MAX_HOSTILITY,
                                      source="as the bodies' (un.warning_threshold)")
 

@@ -119,10 +119,15 @@ class EarlyWarning:
                  hysteresis: float, calm_weeks: int, dt_weeks: float,
                  initial_hostility: np.ndarray, rng: np.random.Generator,
                  persistence: float = 0.0, regional_share: float = 0.0,
-                 region: np.ndarray | None = None):
+                 region: np.ndarray | None = None, tracking_sd: float = 0.0,
+                 violence_events: bool = False):
         """``persistence`` (per week) and ``regional_share`` make the observers' errors
         persist (AR(1)) and share a regional part (``region``: each party's region
-        code); both 0: independent errors, drawn as before."""
+        code); both 0: independent errors, drawn as before. ``tracking_sd`` > 0: each
+        observer filters its reports (:meth:`_track`) with this sd of a week's change in
+        hostility; 0: it acts on each raw report. ``violence_events``: violence is seen
+        when it is reported (the lagged true hostility at the violence threshold), not
+        when an estimate or report crosses it."""
         self.observers = observers
         self.n = n_parties
         self.violence_threshold = violence_threshold
@@ -198,6 +203,14 @@ class EarlyWarning:
         else:
             self._warn_at, self._calm_at = self.layer_threshold, self._calm_level
         self._all_present = bool(self.present.all())
+        # the shared picture's thresholds per party: the lowest of its observers'
+        self._party_warn_at = np.where(self.present, self.layer_threshold,
+                                       np.inf).min(axis=0, initial=np.inf)
+        self._party_calm_at = self._party_warn_at - hysteresis
+        self._fused = np.full(n_parties, -np.inf)
+        self._fused_variance = np.full(n_parties, np.inf)
+        self._all_watched = bool(self.present.any(axis=0).all())
+        self._weight, self._product = np.empty(shape), np.empty(shape)
         self._seen = np.empty(shape)   # last week's observed hostility (-inf where absent)
         self._eps = np.empty(shape)
         # persistent and regional errors (standardised; the noise scales them)
@@ -207,6 +220,13 @@ class EarlyWarning:
             codes = np.zeros(n_parties, np.int64) if region is None else np.asarray(region)
             self._regions, self._region_of = np.unique(codes, return_inverse=True)
         self._error: np.ndarray | None = None  # last week's standardised error
+        # the observers' filters: their estimates are ``_seen``; their variances here
+        self._q = tracking_sd ** 2 * dt_weeks   # variance of a step's change
+        # what the lag adds, of now (infinite where an observer does not watch: weight 0)
+        self._stale = np.where(self.present, self._q * lag, np.inf)
+        self._variance: np.ndarray | None = None  # None until the first report
+        self._estimate = np.empty(0)
+        self._events = np.zeros(shape, dtype=bool) if violence_events else None
         #: per observer: its credibility, the running share of its warnings proved right
         #: (``learn``); ``None`` until a run sets :meth:`keep_records`
         self.credibility: np.ndarray | None = None
@@ -214,6 +234,7 @@ class EarlyWarning:
         self._head = 0            # row of the newest observation-ready hostility
         self._noise_factor: np.ndarray | None = None  # fact-finding sharpens observation
         self._noise = self.layer_noise                # layer_noise × the factor
+        self._set_r()                                 # the filters' error variances
         self.current = np.full(n_parties, -1, dtype=np.int64)  # open crisis id or -1
         self._alarmed = np.zeros(n_parties, dtype=bool)  # the open crisis had its alarm
         self._open = np.zeros(n_parties, dtype=bool)     # current >= 0
@@ -242,10 +263,25 @@ class EarlyWarning:
         else:
             self._noise[:, changed] = self.layer_noise[:, changed] * factor[changed]
         self._noise_factor = factor
+        if self._q:
+            self._set_r(None if factor is None or self._r.shape != self._noise.shape
+                        else changed)
 
-    def observe(self, week: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _set_r(self, changed: np.ndarray | None = None) -> None:
+        """The filters' error variances ``r = σ²`` (at ``changed`` parties only if
+        given), and whether some watching slot has neither error nor lag."""
+        if changed is None:
+            self._r = np.square(self._noise)
+        else:
+            self._r[:, changed] = np.square(self._noise[:, changed])
+        self._exact = bool(((self._r == 0) & (self._stale == 0) & self.present).any())
+
+    def observe(self, week: float, alert: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Observe all parties; return the parties whose crisis opened, raised its
-        violence alarm, or closed this week (indices; their ids are ``current``)."""
+        violence alarm, or closed this week (indices; their ids are ``current``).
+        ``alert``: per party, how far below their thresholds observers warn this week
+        (an election coming)."""
         seen, eps = self._seen, self._eps
         # one draw per observer-party pair, every week
         if self._own:
@@ -258,23 +294,46 @@ class EarlyWarning:
             self._correlate(eps)
         np.multiply(self._noise, eps, out=eps)
         buffer, depth, head = self._buffer, self._buffer.shape[0], self._head
+        events, vt = self._events, self.violence_threshold
         for row, lag, others in self._copies:
-            np.add(buffer[(head - lag) % depth], eps[row], out=seen[row])
-            for other, idx in others:
-                seen[row, idx] = buffer[(head - other) % depth, idx] + eps[row, idx]
+            elsewhere = [(idx, buffer[(head - other) % depth, idx] + eps[row, idx])
+                         for other, idx in others]
+            np.add(buffer[(head - lag) % depth], eps[row], out=eps[row])
+            for idx, report in elsewhere:
+                eps[row, idx] = report
+            if events is not None:
+                np.greater_equal(buffer[(head - lag) % depth], vt, out=events[row])
+                for other, idx in others:
+                    events[row, idx] = buffer[(head - other) % depth, idx] >= vt
+        # eps now holds this week's reports
+        if self._q:
+            self._track(eps)
+        else:  # the reports are what it sees: swap the buffers
+            self._seen, self._eps = eps, seen
+            seen = eps
         if not self._all_present:
             seen[~self.present] = -np.inf
-        warn = seen >= self._warn_at
-        warn_any = warn.any(axis=0)
-        alarm = (seen >= self.violence_threshold).any(axis=0)
-        calm_all = ~(seen >= self._calm_at).any(axis=0)
+        if events is None:
+            alarm = (seen >= vt).any(axis=0)
+        else:
+            alarm = _row_any(events if self._all_present else events & self.present)
+        if self._q:  # one shared picture: the observers' estimates fused
+            weight = self._fuse()
+            fused = self._fused if alert is None else self._fused + alert
+            warn_any = fused >= self._party_warn_at
+            calm_all = self._fused < self._party_calm_at
+        else:        # any observer's report
+            warn = (seen >= self._warn_at) if alert is None else (seen + alert >= self._warn_at)
+            warn_any = warn.any(axis=0)
+            calm_all = ~(seen >= self._calm_at).any(axis=0)
 
         current, is_open = self.current, self._open
         # x.nonzero()[0], not np.flatnonzero(x): same indices without its Python wrappers
         opened = (warn_any & ~is_open).nonzero()[0]
         if opened.size:
-            # the first observer (in observer order) that warned on each party
-            first_layer = np.argmax(warn[:, opened], axis=0)
+            # the first observer (in observer order) that warned on each party; in the
+            # shared picture, the one that weighed most in it
+            first_layer = np.argmax((weight if self._q else warn)[:, opened], axis=0)
             current[opened] = self.table.append(
                 opened, week, self.layer_observer[first_layer, opened])
             is_open[opened] = True
@@ -295,6 +354,60 @@ class EarlyWarning:
             calm_run[closed] = 0
         return opened, alarmed, closed
 
+    def _track(self, report: np.ndarray) -> None:
+        """Each observer's Kalman filter of each party's hostility (a random walk with
+        a step variance ``q``, seen with the observer's error σ, ``r = σ²``): the
+        estimate moves towards the report by the gain ``K = (v + q)/(v + q + r)``, and
+        its variance becomes ``(1 − K)(v + q) = K·r``. An observer without error (r = 0)
+        takes each report as it is; the first report is taken as it is, with variance
+        r. ``report`` is overwritten."""
+        r = self._r
+        if self._variance is None:
+            self._estimate = report.copy()
+            self._variance = r.copy()
+            self._gain = np.empty_like(r)
+        else:
+            pred, gain = self._variance, self._gain
+            pred += self._q                      # v + q (> 0: no 0/0 below)
+            np.add(pred, r, out=gain)
+            np.divide(pred, gain, out=gain)
+            report -= self._estimate
+            report *= gain
+            self._estimate += report
+            np.multiply(gain, r, out=self._variance)
+        self._seen[...] = self._estimate
+
+    def _fuse(self) -> np.ndarray:
+        """The shared picture of each party now: the observers' estimates weighted by
+        their precision about now (independent errors), ``m = Σ m_k/u_k / Σ 1/u_k`` with
+        variance ``1/Σ 1/u_k``, where ``u_k = v_k + q·L_k``: an estimate L_k steps old
+        (the observer's lag) knows less of now. In ``_fused`` and ``_fused_variance``;
+        returns the weights (0 where an observer does not watch)."""
+        weight = np.add(self._variance, self._stale, out=self._weight)
+        if self._exact:  # an observer without error or lag somewhere: it decides
+            np.maximum(weight, 1e-12, out=weight)
+        np.divide(1.0, weight, out=weight)
+        total = _row_sum(weight)
+        fused = _row_sum(np.multiply(weight, self._estimate, out=self._product))
+        if self._all_watched:
+            fused /= total
+            self._fused, self._fused_variance = fused, np.reciprocal(total, out=total)
+        else:
+            watched = total > 0
+            self._fused = np.divide(fused, total, out=np.full(self.n, -np.inf),
+                                    where=watched)
+            self._fused_variance = np.divide(1.0, total, out=np.full(self.n, np.inf),
+                                             where=watched)
+        return weight
+
+    def surprise(self, parties: np.ndarray, size: float) -> None:
+        """Something visible happened to ``parties`` (a coup): each observer's
+        uncertainty about them grows by ``size²`` at once, so its next reports weigh
+        more. (Those reports are lagged: at the default lags the coup's jump reaches them
+        after the filter has regained most of its confidence — docs/model.md 7.13.)"""
+        if self._variance is not None and parties.size:
+            self._variance[:, parties] += size ** 2
+
     @property
     def seen(self) -> np.ndarray:
         """Last week's observed hostility, one row per layer (-inf where absent)."""
@@ -311,11 +424,22 @@ class EarlyWarning:
         mine = self.layer_observer[:, parties] == observer
         return np.where(mine.any(axis=0), np.where(mine, seen, -np.inf).max(axis=0), best)
 
-    def risk(self) -> np.ndarray:
-        """Per party, this week's highest probability over the observers that its
-        hostility is above their warning threshold, given what they saw and their error:
-        ``Φ((seen − threshold)/sd)`` (a step where an observer has no error; 0 where no
-        observer watches)."""
+    def risk(self, horizon_weeks: float = 0.0) -> np.ndarray:
+        """Per party, this week's risk estimate (0 where no observer watches).
+
+        With the observers' filters (``tracking_sd`` > 0): the probability that it is at
+        violence ``horizon_weeks`` from now, for a random walk from the shared picture's
+        estimate m with its variance v and the filter's step variance q,
+        ``Φ((m − θ_v)/√(v + q·H))`` — an onset probability. Without (raw reports): the
+        highest probability over the observers that its hostility is above their warning
+        threshold now, ``Φ((seen − threshold)/σ)`` (a step where an observer has no
+        error)."""
+        if self._q:
+            watched = np.isfinite(self._fused)
+            sd = np.sqrt(self._fused_variance + self._q * horizon_weeks)
+            z = np.divide(self._fused - self.violence_threshold, sd,
+                          out=np.full(self.n, -np.inf), where=watched)
+            return ndtr(z)
         sd = np.where(self._noise > 0, self._noise, np.nan)
         z = (self._seen - self._warn_at) / sd
         p = np.where(np.isnan(z), (self._seen >= self._warn_at).astype(float), ndtr(z))
@@ -381,6 +505,27 @@ class EarlyWarning:
             **{name: t.column(name) for name in CrisisTable.WAITS},
             "actions": t.column("actions"), "consent_tries": t.column("consent_tries"),
             "blocked": t.column("blocked").astype(bool)})
+
+
+def _row_sum(a: np.ndarray) -> np.ndarray:
+    """``a.sum(axis=0)`` for the few layers of observers, as row additions (faster for
+    2-3 rows)."""
+    if not a.shape[0]:
+        return np.zeros(a.shape[1])
+    total = a[0].copy()
+    for row in a[1:]:
+        total += row
+    return total
+
+
+def _row_any(a: np.ndarray) -> np.ndarray:
+    """``a.any(axis=0)`` for a few boolean rows, as row ors."""
+    if not a.shape[0]:
+        return np.zeros(a.shape[1], dtype=bool)
+    out = a[0].copy()
+    for row in a[1:]:
+        out |= row
+    return out
 
 
 class RiskScore:

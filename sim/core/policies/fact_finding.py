@@ -59,6 +59,7 @@ class FactFinding(Instrument):
         self._missions: list[tuple] = []  # (party, crisis, deploy week, until)
         self._body = np.full(n, None, dtype=object)  # the lead body of each party's mission
         self._held = np.zeros(n, dtype=np.int64)     # teams it holds there
+        self._en_route = np.zeros(n, dtype=np.int64)  # of which not yet on the ground
         self._queues: dict = {}  # body -> requests waiting for a team or money
         self.cancelled = 0       # requests dropped because their crisis closed
         self.unfunded = 0        # requests dropped for want of money (policy.unfunded=drop)
@@ -96,6 +97,7 @@ class FactFinding(Instrument):
             body.teams_free -= 1
             self._body[request.party] = body
             self._held[request.party] += 1
+            self._en_route[request.party] += 1
             started.append((request.slot, request.party))
         for slot in dict.fromkeys(s for s, _ in started):
             parties = np.array([i for s, i in started if s is slot], dtype=np.int64)
@@ -104,6 +106,7 @@ class FactFinding(Instrument):
 
     def stage(self, slot: Slot, parties: np.ndarray, week: float) -> None:
         """The mission is on the ground: its action."""
+        self._en_route[parties] -= 1
         until = week + slot.spec.duration_weeks
         self.mission_until[parties] = np.maximum(self.mission_until[parties], until)
         self.mission_intensity[parties] = slot.spec.intensity
@@ -132,16 +135,23 @@ class FactFinding(Instrument):
             if queue:
                 self._dispatch(body, week)
 
-    def _release(self, parties: np.ndarray) -> None:
-        """Missions over (or never deployed): their teams are free again."""
+    def _release(self, parties: np.ndarray, en_route: bool = False) -> None:
+        """Missions over: their teams are free again, but not those of missions still on
+        their way there (a later crisis's); ``en_route``: only those, which will not
+        deploy."""
         for i in parties.tolist():
-            if self._held[i]:
-                self._body[i].teams_free += int(self._held[i])
-                self._held[i], self._body[i] = 0, None
+            free = int(self._en_route[i] if en_route else self._held[i] - self._en_route[i])
+            if free:
+                self._body[i].teams_free += free
+                self._held[i] -= free
+            if en_route:
+                self._en_route[i] = 0
+            if not self._held[i]:
+                self._body[i] = None
 
     def on_crisis_closed(self, parties: np.ndarray) -> None:
         """A mission not yet on the ground will not deploy: its team is released."""
-        self._release(parties[~self._active[parties]])
+        self._release(parties[self._en_route[parties] > 0], en_route=True)
 
     def holds(self, body, parties: np.ndarray, week: float) -> np.ndarray:
         """Missions of ``body`` in the field (or on their way), and requests it queues."""
