@@ -1,12 +1,18 @@
 """Early warning: observers see hostility with noise and lag; crises open and close.
 
-A **crisis** of a party opens at the first warning any observer issues on it (observed
-hostility at or above that observer's warning threshold) and closes when every observer
-has seen the party calm (below its threshold minus the escalation hysteresis) for
-``warning.calm_weeks_to_close`` weeks in a row. Within a crisis, the first time an
-observer sees hostility at the violence threshold raises a **violence alarm**. Every
-actor responds to the same crisis clock (warnings are shared), so the
-warning-to-action gap is measured from the first warning (¶47).
+Each observer filters its lagged, noisy reports of each party's hostility into an
+estimate (a Kalman filter that knows its own error), and the observers' estimates are
+fused by precision into one **shared picture** of each party (``warning.tracking_sd``;
+docs/model.md 7.13). A **crisis** of a party opens when the shared picture reaches the
+warning threshold (lowered in an election period) and closes when it has stayed below
+the threshold minus the escalation hysteresis for ``warning.calm_weeks_to_close`` weeks in
+a row. Within a crisis, the first report of violence (the lagged true hostility at the
+violence threshold, ``warning.violence_events``) raises a **violence alarm**. Every actor
+responds to the same crisis clock, so the warning-to-action gap is measured from the
+first warning (¶47). With ``tracking_sd = 0`` and ``violence_events`` off (the model
+before issue 16) an observer acts on each raw report: a crisis opens at the first report
+at or above any observer's threshold, and noise crossing the violence threshold raises
+the alarm.
 
 Each observer draws one standard normal per party per week from the ``observation``
 stream, whatever happens, so observation never shifts another stream's numbers.
@@ -211,6 +217,7 @@ class EarlyWarning:
         self._fused_variance = np.full(n_parties, np.inf)
         self._all_watched = bool(self.present.any(axis=0).all())
         self._weight, self._product = np.empty(shape), np.empty(shape)
+        self._total = np.zeros(n_parties)   # Σ of the weights per party
         self._seen = np.empty(shape)   # last week's observed hostility (-inf where absent)
         self._eps = np.empty(shape)
         # persistent and regional errors (standardised; the noise scales them)
@@ -225,6 +232,11 @@ class EarlyWarning:
         # what the lag adds, of now (infinite where an observer does not watch: weight 0)
         self._stale = np.where(self.present, self._q * lag, np.inf)
         self._variance: np.ndarray | None = None  # None until the first report
+        # Parties whose filters have not settled: the variances (and so the gains and the
+        # picture's weights) are data-independent and reach a fixed point in a few dozen
+        # weeks; from then on they are kept, not recomputed, until a coup or a change of
+        # noise unsettles them. ``_reweigh``: parties whose weights must be recomputed.
+        self._unsettled = self._reweigh = np.arange(n_parties)
         self._estimate = np.empty(0)
         self._events = np.zeros(shape, dtype=bool) if violence_events else None
         #: per observer: its credibility, the running share of its warnings proved right
@@ -234,6 +246,7 @@ class EarlyWarning:
         self._head = 0            # row of the newest observation-ready hostility
         self._noise_factor: np.ndarray | None = None  # fact-finding sharpens observation
         self._noise = self.layer_noise                # layer_noise × the factor
+        self._exact = False
         self._set_r()                                 # the filters' error variances
         self.current = np.full(n_parties, -1, dtype=np.int64)  # open crisis id or -1
         self._alarmed = np.zeros(n_parties, dtype=bool)  # the open crisis had its alarm
@@ -274,7 +287,14 @@ class EarlyWarning:
             self._r = np.square(self._noise)
         else:
             self._r[:, changed] = np.square(self._noise[:, changed])
-        self._exact = bool(((self._r == 0) & (self._stale == 0) & self.present).any())
+        exact = bool(((self._r == 0) & (self._stale == 0) & self.present).any())
+        self._unsettle(None if changed is None or exact != self._exact else changed)
+        self._exact = exact
+
+    def _unsettle(self, parties: np.ndarray | None) -> None:
+        """The filters of ``parties`` (None: all) must be recomputed from now on."""
+        self._unsettled = (np.arange(self.n) if parties is None
+                           else np.union1d(self._unsettled, parties))
 
     def observe(self, week: float, alert: np.ndarray | None = None
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -360,21 +380,32 @@ class EarlyWarning:
         estimate moves towards the report by the gain ``K = (v + q)/(v + q + r)``, and
         its variance becomes ``(1 − K)(v + q) = K·r``. An observer without error (r = 0)
         takes each report as it is; the first report is taken as it is, with variance
-        r. ``report`` is overwritten."""
+        r. ``report`` is overwritten.
+
+        The variance recursion does not depend on the reports: it is computed only for
+        the unsettled parties, and a party whose variances no longer change (bit for
+        bit) is settled — the same numbers as computing it every week."""
         r = self._r
         if self._variance is None:
             self._estimate = report.copy()
             self._variance = r.copy()
             self._gain = np.empty_like(r)
         else:
-            pred, gain = self._variance, self._gain
-            pred += self._q                      # v + q (> 0: no 0/0 below)
-            np.add(pred, r, out=gain)
-            np.divide(pred, gain, out=gain)
+            u = self._unsettled
+            if u.size:
+                cols = slice(None) if u.size == self.n else u
+                v = self._variance[:, cols]
+                pred = v + self._q                   # > 0: no 0/0 below
+                gain = pred / (pred + r[:, cols])
+                new = gain * r[:, cols]
+                settled = (new == v).all(axis=0)  # before v (maybe a view) is written
+                self._gain[:, cols] = gain
+                self._variance[:, cols] = new
+                self._unsettled = u[~settled]
+                self._reweigh = u
             report -= self._estimate
-            report *= gain
+            report *= self._gain
             self._estimate += report
-            np.multiply(gain, r, out=self._variance)
         self._seen[...] = self._estimate
 
     def _fuse(self) -> np.ndarray:
@@ -382,23 +413,29 @@ class EarlyWarning:
         their precision about now (independent errors), ``m = Σ m_k/u_k / Σ 1/u_k`` with
         variance ``1/Σ 1/u_k``, where ``u_k = v_k + q·L_k``: an estimate L_k steps old
         (the observer's lag) knows less of now. In ``_fused`` and ``_fused_variance``;
-        returns the weights (0 where an observer does not watch)."""
-        weight = np.add(self._variance, self._stale, out=self._weight)
-        if self._exact:  # an observer without error or lag somewhere: it decides
-            np.maximum(weight, 1e-12, out=weight)
-        np.divide(1.0, weight, out=weight)
-        total = _row_sum(weight)
-        fused = _row_sum(np.multiply(weight, self._estimate, out=self._product))
+        returns the weights (0 where an observer does not watch). The weights are
+        recomputed where the variances changed (``_reweigh``)."""
+        u = self._reweigh
+        if u.size:
+            cols = slice(None) if u.size == self.n else u
+            weight = self._variance[:, cols] + self._stale[:, cols]
+            if self._exact:  # an observer without error or lag somewhere: it decides
+                np.maximum(weight, 1e-12, out=weight)
+            weight = np.divide(1.0, weight, out=weight)
+            self._weight[:, cols] = weight
+            self._total[cols] = _row_sum(weight)
+            self._fused_variance[cols] = np.divide(
+                1.0, self._total[cols], out=np.full(self._total[cols].shape, np.inf),
+                where=self._total[cols] > 0)
+            self._reweigh = u[:0]
+        fused = _row_sum(np.multiply(self._weight, self._estimate, out=self._product))
         if self._all_watched:
-            fused /= total
-            self._fused, self._fused_variance = fused, np.reciprocal(total, out=total)
+            fused /= self._total
+            self._fused = fused
         else:
-            watched = total > 0
-            self._fused = np.divide(fused, total, out=np.full(self.n, -np.inf),
-                                    where=watched)
-            self._fused_variance = np.divide(1.0, total, out=np.full(self.n, np.inf),
-                                             where=watched)
-        return weight
+            self._fused = np.divide(fused, self._total, out=np.full(self.n, -np.inf),
+                                    where=self._total > 0)
+        return self._weight
 
     def surprise(self, parties: np.ndarray, size: float) -> None:
         """Something visible happened to ``parties`` (a coup): each observer's
@@ -407,6 +444,7 @@ class EarlyWarning:
         after the filter has regained most of its confidence — docs/model.md 7.13.)"""
         if self._variance is not None and parties.size:
             self._variance[:, parties] += size ** 2
+            self._unsettle(parties)
 
     @property
     def seen(self) -> np.ndarray:
