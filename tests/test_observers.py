@@ -205,3 +205,29 @@ def test_previous_information_restores_raw_reports():
                                         PREVIOUS_INFORMATION.items())])
     model = ConflictModel(old)
     assert model.warning._q == 0 and model.warning._events is None
+
+
+def test_settled_filters_give_the_numbers_of_recomputing_every_week():
+    """The variance recursion is skipped for settled parties (fixed point reached): bit
+    for bit the estimates, variances and shared picture of recomputing it every week,
+    with coups unsettling some parties and a change of noise others."""
+    lazy, eager = system([0.25, 0.15], n=50, seed=3), system([0.25, 0.15], n=50, seed=3)
+    for t in range(120):
+        if t == 60:
+            for w in (lazy, eager):
+                w.surprise(np.array([4, 9]), 1.0)
+        if t == 80:
+            factor = np.ones(50)
+            factor[[1, 2]] = 0.5
+            for w in (lazy, eager):
+                w.set_noise_factor(factor, np.array([1, 2]))
+        eager._unsettled = np.arange(50)
+        lazy.observe(float(t))
+        eager.observe(float(t))
+        truth = np.random.default_rng(t).random(50)
+        lazy.push(truth)
+        eager.push(truth)
+        assert np.array_equal(lazy._estimate, eager._estimate)
+        assert np.array_equal(lazy._variance, eager._variance)
+        assert np.array_equal(lazy._fused, eager._fused)
+    assert lazy._unsettled.size == 0  # everything settled again by the end
