@@ -573,8 +573,9 @@ class CivilSocietyParams:
     open crises).
     Off by default."""
 
-    enabled: bool = param(False, help="Whether civil society networks observe (their "
-                          "warnings open crises like the bodies' own).", source="¶46, ¶54")
+    enabled: bool = param(False, help="Whether civil society networks observe (what they "
+                          "see enters the shared picture, as the bodies' observers do).",
+                          source="¶46, ¶54")
     reach: float = param(0.5, help="Share of parties they watch (drawn once per run, from "
                          "a child of the observation stream).", unit="share", ge=0, le=1,
                          source="modelling choice")
