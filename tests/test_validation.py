@@ -140,3 +140,33 @@ def test_scripts_refuse_bad_seeds(tmp_path):
     with pytest.raises(SystemExit, match="--seeds"):
         load("early_vs_late").main(["--seeds", "1", "--out", str(tmp_path / "out")])
     assert not (tmp_path / "out").exists()
+
+
+def test_ucdp_targets_reproduce_the_record(tmp_path):
+    """Issue 17's targets from the UCDP/PRIO data (data/ucdp/): the figures the issue
+    quotes (390 intrastate episodes 1946–2013, median 1.1 years, 39% over two years, 23%
+    over five, 13% over ten, war episodes' median 4.3 years, 49% of conflicts with more
+    than one episode), to the rounding it gives them at; with its table, figure and
+    manifest."""
+    out = tmp_path / "out"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert load("ucdp_targets").main(["--out", str(out)]) == 0
+    table = pd.read_csv(out / "ucdp_targets.csv")
+    value = table[table.subset == "all"].set_index("target").value
+    assert value.episodes == 390 and value.conflicts == 187
+    expected = {"median_years": 1.1, "share_over_2y": 0.39, "share_over_5y": 0.23,
+                "share_over_10y": 0.13, "median_years_war": 4.3,
+                "share_conflicts_recurring": 0.49}
+    for target, figure in expected.items():
+        assert abs(value[target] - figure) <= 0.05, (target, value[target])
+    assert value.share_within_1y == pytest.approx(0.49, abs=0.01)
+    for ext in ("png", "svg"):
+        assert (out / f"ucdp_targets.{ext}").stat().st_size > 1000
+    assert "ucdp_targets.csv" in json.loads((out / "manifest.json").read_text())["files"]
+
+
+def test_ucdp_targets_refuse_a_missing_file(tmp_path):
+    with pytest.raises(SystemExit, match="--data"):
+        load("ucdp_targets").main(["--data", str(tmp_path / "none.csv"),
+                                   "--out", str(tmp_path / "out")])
+    assert not (tmp_path / "out").exists()
