@@ -18,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -170,3 +171,31 @@ def test_ucdp_targets_refuse_a_missing_file(tmp_path):
         load("ucdp_targets").main(["--data", str(tmp_path / "none.csv"),
                                    "--out", str(tmp_path / "out")])
     assert not (tmp_path / "out").exists()
+
+
+def test_model_spells_are_joined_into_episodes_as_the_record_counts_them():
+    """Spells closer than a year are one UCDP-style episode; a year's lull ends it; an
+    episode with a week at level 4 reached war; one running at the end is counted to it."""
+    module = load("durations_vs_record")
+    weeks = np.arange(0, 201, dtype=float)
+    levels = np.zeros((201, 2), dtype=np.int8)
+    levels[10:20, 0] = 3   # spell 1
+    levels[30:40, 0] = 4   # 10 weeks later: joined, and war
+    levels[120:130, 0] = 3  # 80 weeks later: a new episode
+    levels[190:, 1] = 3    # running at the end
+    ep = module.model_episodes(levels, weeks, 52.0, run=0).sort_values(["party", "start"])
+    assert ep[["party", "start", "end", "ended", "war"]].values.tolist() == [
+        [0, 10.0, 40.0, True, True], [0, 120.0, 130.0, True, False],
+        [1, 190.0, 200.0, False, False]]
+    assert ep.years.tolist() == pytest.approx([30 / 52, 10 / 52, 10 / 52])
+
+
+def test_durations_vs_record_runs_small(tmp_path):
+    out = tmp_path / "out"
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        assert load("durations_vs_record").main(
+            ["--seeds", "2", "--years", "3", "--out", str(out)]) == 0
+    table = pd.read_csv(out / "durations_vs_record.csv").set_index("target")
+    assert table.loc["episodes", "record"] == 390 and table.loc["episodes", "model"] > 0
+    assert (out / "durations_vs_record.png").stat().st_size > 1000
+    assert "model_over_record" in printed.getvalue()

@@ -1,0 +1,143 @@
+"""The model's conflict episodes in the record's terms, set against UCDP/PRIO (issue 17).
+
+Long runs with no international response (default 20 years, ``policy=none``), each
+party's violence spells (level ≥ 3, ``sim.core.metrics.episodes``) joined into episodes as
+UCDP/PRIO counts them: a lull of less than ``--join-weeks`` (52: a calendar year without
+activity ends a UCDP episode) does not end an episode. An episode *reached war* if one of
+its weeks is at level 4 (UCDP intensity 2). Episodes running at the horizon are counted to
+it, as the record counts episodes running at the end of 2013; spells running at week 0
+would be left out (the default scenario has none). Lengths in years (weeks / 52). The
+targets are those of ``ucdp_targets.py`` (docs/validation.md §3), computed by the same
+function, and the figure sets the two survival curves side by side.
+
+    .venv/bin/python experiments/validation/durations_vs_record.py          # ≈ 40 s
+    .venv/bin/python experiments/validation/durations_vs_record.py --seeds 5 --years 10
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common
+import ucdp_targets
+
+from sim.core.dynamics import Level
+from sim.core.metrics import episodes as spells_of
+
+NAME = "durations_vs_record"
+WEEKS_PER_YEAR = 52.0
+
+
+def model_episodes(levels: np.ndarray, weeks: np.ndarray, join_weeks: float,
+                   run: int) -> pd.DataFrame:
+    """One row per joined episode of one run: conflict (run:party), start and end week,
+    ended, war, years."""
+    spells = spells_of(levels, weeks)
+    spells = spells[spells.start_week > 0]  # a spell running at week 0 has no start
+    rows = []
+    horizon = float(weeks[-1])
+    for party, group in spells.groupby("party"):
+        current = None
+        for spell in group.sort_values("start_week").itertuples():
+            end = spell.end_week if spell.ended else horizon
+            if current is not None and spell.start_week - current["end"] < join_weeks:
+                current["end"], current["ended"] = end, bool(spell.ended)
+                continue
+            if current is not None:
+                rows.append(current)
+            current = {"conflict": f"{run}:{party}", "party": int(party),
+                       "start": float(spell.start_week), "end": end,
+                       "ended": bool(spell.ended)}
+        if current is not None:
+            rows.append(current)
+    ep = pd.DataFrame(rows, columns=["conflict", "party", "start", "end", "ended"])
+    if ep.empty:
+        return ep.assign(war=pd.Series(dtype=bool), years=pd.Series(dtype=float))
+    row_of = {w: i for i, w in enumerate(weeks.tolist())}
+    ep["war"] = [bool((levels[row_of[s]:row_of.get(e, len(weeks) - 1) + 1, p]
+                       >= Level.ARMED_CONFLICT).any())
+                 for s, e, p in zip(ep.start, ep.end, ep.party)]
+    ep["years"] = (ep.end - ep.start) / WEEKS_PER_YEAR
+    return ep
+
+
+def collect(params, seeds: list[int], join_weeks: float) -> pd.DataFrame:
+    from sim.core.model import ConflictModel
+
+    frames = []
+    for seed in seeds:
+        params.seed = seed
+        model = ConflictModel(params).run()
+        frames.append(model_episodes(model.level_history, model.weeks, join_weeks, seed))
+    return pd.concat(frames, ignore_index=True)
+
+
+def compare(model: pd.DataFrame, record: pd.DataFrame) -> pd.DataFrame:
+    """Each target over all episodes: the record's value, the model's, and their ratio."""
+    t_model = ucdp_targets.targets(model)
+    t_record = ucdp_targets.targets(record)
+    pick = lambda t: t[t.subset == "all"].set_index("target").value  # noqa: E731
+    out = pd.DataFrame({"record": pick(t_record), "model": pick(t_model)})
+    out["model_over_record"] = out.model / out.record
+    return out.reset_index().rename(columns={"index": "target"})
+
+
+def figure(model: pd.DataFrame, record: pd.DataFrame, out: Path, years: float) -> list[Path]:
+    plt = _common.plt()
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    top = max(record.years.max(), model.years.max() if len(model) else 1) + 1
+    grid = np.logspace(-2, np.log10(top), 400)
+    for frame, label, style in ((record, "UCDP/PRIO 1946–2013, intrastate", "-"),
+                                (model, f"model, policy=none, {years:g}-year runs", "--")):
+        if len(frame):
+            ax.step(grid, ucdp_targets.survival(frame.years, grid), style, where="post",
+                    label=f"{label} ({len(frame)} episodes)")
+    for t in (1, 2, 5, 10):
+        ax.axvline(t, color="0.85", lw=0.8, zorder=0)
+    ax.set_xscale("log")
+    ax.set_xlabel("episode length (years, log scale)")
+    ax.set_ylabel("share of episodes still running")
+    ax.set_ylim(0, 1.02)
+    ax.set_title("Episode lengths: the model against the record")
+    ax.legend(frameon=False)
+    return _common.save_figure(fig, out, NAME)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = _common.parser(NAME, __doc__, seeds=20)
+    _common.add_overrides(ap)
+    ap.add_argument("--years", type=float, default=20.0, help="length of each run")
+    ap.add_argument("--join-weeks", type=float, default=52.0,
+                    help="lulls shorter than this do not end an episode")
+    ap.add_argument("--data", type=Path, default=ucdp_targets.DATA,
+                    help="the UCDP/PRIO CSV file")
+    args = ap.parse_args(argv)
+    seeds = _common.check_seeds(args)
+    if not args.data.is_file():
+        sys.exit(f"--data: {args.data} is not a file (the dataset is in data/ucdp/)")
+    if args.years <= 0:
+        sys.exit(f"--years must be positive, not {args.years}")
+    clock = _common.Clock()
+    params = _common.base_params(args)
+    params.horizon_weeks = int(round(args.years * WEEKS_PER_YEAR))
+    model = collect(params, seeds, args.join_weeks)
+    record = ucdp_targets.episodes(pd.read_csv(args.data))
+    table = compare(model, record)
+    _common.show(f"Episodes in the record's terms ({len(seeds)} runs of {args.years:g} years, "
+                 f"lulls under {args.join_weeks:g} weeks joined)", table)
+    files = [_common.save_table(table, args.out, NAME),
+             _common.save_table(model, args.out, "episodes"),
+             *figure(model, record, args.out, args.years)]
+    _common.finish(args.out, clock, {"years": args.years, "join_weeks": args.join_weeks,
+                                     "overrides": args.set, "data": str(args.data)},
+                   seeds, files)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
