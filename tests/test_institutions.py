@@ -262,8 +262,9 @@ WITHIN_WEEKS = (12, 20, 26, 52)
 #: bootstrap interval of the paired difference in the share answered within k weeks must
 #: not lie entirely below zero. (A fixed tolerance of 0.5 points on the mean was used
 #: before issue 16; the s.e. of that mean over these seeds is about 1.5 points, because
-#: a few seeds' worlds part ways — under graduated, more_envoys moves seed 18 by −26
-#: points and seed 21 by +12 — so it held or failed by chance.)
+#: a few seeds' worlds part ways — under graduated, more_envoys moved one seed's share
+#: by −26 points and another's by −15 when it was measured during issue 16 — so it held
+#: or failed by chance.)
 CONFIDENCE = 0.95
 
 
