@@ -88,24 +88,13 @@ def compare(model: pd.DataFrame, record: pd.DataFrame) -> pd.DataFrame:
 
 
 def figure(model: pd.DataFrame, record: pd.DataFrame, out: Path, years: float) -> list[Path]:
-    plt = _common.plt()
-    fig, ax = plt.subplots(figsize=(7, 4.2))
-    top = max(record.years.max(), model.years.max() if len(model) else 1) + 1
-    grid = np.logspace(-2, np.log10(top), 400)
-    for frame, label, style in ((record, "UCDP/PRIO 1946–2013, intrastate", "-"),
-                                (model, f"model, policy=none, {years:g}-year runs", "--")):
-        if len(frame):
-            ax.step(grid, ucdp_targets.survival(frame.years, grid), style, where="post",
-                    label=f"{label} ({len(frame)} episodes)")
-    for t in (1, 2, 5, 10):
-        ax.axvline(t, color="0.85", lw=0.8, zorder=0)
-    ax.set_xscale("log")
-    ax.set_xlabel("episode length (years, log scale)")
-    ax.set_ylabel("share of episodes still running")
-    ax.set_ylim(0, 1.02)
-    ax.set_title("Episode lengths: the model against the record")
-    ax.legend(frameon=False)
-    return _common.save_figure(fig, out, NAME)
+    curves = [(frame.years, f"{label} ({len(frame)} episodes)", style)
+              for frame, label, style in (
+                  (record, "UCDP/PRIO 1946–2013, intrastate", "-"),
+                  (model, f"model, policy=none, {years:g}-year runs", "--"))
+              if len(frame)]
+    return ucdp_targets.plot_survival(curves, "Episode lengths: the model against the record",
+                                      out, NAME)
 
 
 def main(argv: list[str] | None = None) -> int:

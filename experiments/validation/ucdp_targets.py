@@ -88,22 +88,34 @@ def survival(years: pd.Series, grid: np.ndarray) -> np.ndarray:
     return 1.0 - np.searchsorted(y, grid, side="right") / y.size
 
 
-def figure(ep: pd.DataFrame, out: Path) -> list[Path]:
+def plot_survival(curves: list[tuple[pd.Series, str, str]], title: str, out: Path,
+                  name: str) -> list[Path]:
+    """Survival curves of episode lengths (``curves``: years, label, line style) on a log
+    time axis, with 1, 2, 5 and 10 years marked; ``<out>/<name>.png`` and ``.svg``."""
     plt = _common.plt()
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    grid = np.logspace(-2, np.log10(ep.years.max() + 1), 400)
-    for frame, label in ((ep, f"all intrastate episodes ({len(ep)})"),
-                         (ep[ep.war], f"reached war, 1,000+ deaths a year ({int(ep.war.sum())})")):
-        ax.step(grid, survival(frame.years, grid), where="post", label=label)
+    top = max(years.max() for years, _, _ in curves) + 1
+    grid = np.logspace(-2, np.log10(top), 400)
+    for years, label, style in curves:
+        ax.step(grid, survival(years, grid), style, where="post", label=label)
     for t in (1, 2, 5, 10):
         ax.axvline(t, color="0.85", lw=0.8, zorder=0)
     ax.set_xscale("log")
     ax.set_xlabel("episode length (years, log scale)")
     ax.set_ylabel("share of episodes still running")
     ax.set_ylim(0, 1.02)
-    ax.set_title("How long intrastate conflict episodes last, 1946–2013 (UCDP/PRIO v4-2014)")
+    ax.set_title(title)
     ax.legend(frameon=False)
-    return _common.save_figure(fig, out, NAME)
+    return _common.save_figure(fig, out, name)
+
+
+def figure(ep: pd.DataFrame, out: Path) -> list[Path]:
+    war = ep[ep.war]
+    return plot_survival(
+        [(ep.years, f"all intrastate episodes ({len(ep)})", "-"),
+         (war.years, f"reached war, 1,000+ deaths a year ({len(war)})", "-")],
+        "How long intrastate conflict episodes last, 1946–2013 (UCDP/PRIO v4-2014)",
+        out, NAME)
 
 
 def main(argv: list[str] | None = None) -> int:

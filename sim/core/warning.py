@@ -30,6 +30,9 @@ from sim.core.dynamics import Level
 
 #: Weeks within which a due time counts as due (decisions, stages, resolved warnings).
 EPS_WEEKS = 1e-9
+#: The variance (hostility²) an observer without error or lag is given in the shared
+#: picture, so that its weight is finite (10¹² times anyone's): it decides alone.
+_EXACT_VARIANCE = 1e-12
 
 
 @dataclass
@@ -316,15 +319,18 @@ class EarlyWarning:
         buffer, depth, head = self._buffer, self._buffer.shape[0], self._head
         events, vt = self._events, self.violence_threshold
         for row, lag, others in self._copies:
-            elsewhere = [(idx, buffer[(head - other) % depth, idx] + eps[row, idx])
-                         for other, idx in others]
-            np.add(buffer[(head - lag) % depth], eps[row], out=eps[row])
-            for idx, report in elsewhere:
+            truth = buffer[(head - lag) % depth]
+            # the parties of this layer with another lag: their truth, read before eps
+            # (their errors) is overwritten with the reports
+            elsewhere = [(idx, buffer[(head - other) % depth, idx]) for other, idx in others]
+            reports = [truth_i + eps[row, idx] for idx, truth_i in elsewhere]
+            np.add(truth, eps[row], out=eps[row])
+            for (idx, _), report in zip(elsewhere, reports):
                 eps[row, idx] = report
             if events is not None:
-                np.greater_equal(buffer[(head - lag) % depth], vt, out=events[row])
-                for other, idx in others:
-                    events[row, idx] = buffer[(head - other) % depth, idx] >= vt
+                np.greater_equal(truth, vt, out=events[row])
+                for idx, truth_i in elsewhere:
+                    events[row, idx] = truth_i >= vt
         # eps now holds this week's reports
         if self._q:
             self._track(eps)
@@ -420,7 +426,7 @@ class EarlyWarning:
             cols = slice(None) if u.size == self.n else u
             weight = self._variance[:, cols] + self._stale[:, cols]
             if self._exact:  # an observer without error or lag somewhere: it decides
-                np.maximum(weight, 1e-12, out=weight)
+                np.maximum(weight, _EXACT_VARIANCE, out=weight)
             weight = np.divide(1.0, weight, out=weight)
             self._weight[:, cols] = weight
             self._total[cols] = _row_sum(weight)
