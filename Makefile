@@ -9,7 +9,7 @@ PORT      ?= 8765
 # Solara's JavaScript and CSS, fetched once from the npm registry (offline use).
 ASSETS    := $(VENV)/share/solara/cdn/.prevsim-assets
 
-.PHONY: venv run single test lint bench clean help dashboard assets browser
+.PHONY: venv run single test lint bench clean help dashboard assets browser calibrate validate
 
 help:
 	@echo "make run    the main job: compare every policy (results/compare_policies/<time>/report.md)"
@@ -17,6 +17,8 @@ help:
 	@echo "make test   run the linter and the test suite (creates .venv on first use)"
 	@echo "make lint   the linter alone (ruff)"
 	@echo "make bench  print the benchmarks' figures (not part of the tests)"
+	@echo "make validate  every comparison of docs/validation.md, one report (results/validation/report.md)"
+	@echo "make calibrate the escalation defaults searched against UCDP/PRIO (results/calibration/report.md)"
 	@echo "make dashboard  the interactive dashboard on http://$(HOST):$(PORT)/ (works offline)"
 	@echo "make venv   create or update .venv with the pinned dependencies"
 
@@ -59,6 +61,14 @@ test: venv assets browser lint
 # ruff (configured in pyproject.toml): pyflakes, pycodestyle, import order, bugbear
 lint: venv
 	$(PY) -m ruff check .
+
+# every comparison of docs/validation.md in one report (≈ 5 min on 2 cores)
+validate: venv
+	$(PY) experiments/validation/validate.py $(ARGS)
+
+# the seeded search of the escalation defaults against the record (≈ 8 min on 2 cores)
+calibrate: venv
+	$(PY) experiments/validation/calibrate.py $(ARGS)
 
 bench: venv
 	$(PY) benchmarks/bench_step.py

@@ -80,6 +80,15 @@ class StudyParams:
                                 "is held in memory until the job ends, about 12 kB a run "
                                 "(≈ 120 MB at 10,000 replications): switch it off for "
                                 "very large jobs.")
+    robustness_trajectories: int = param(
+        0, help="Ranking robustness (issue 17): Morris trajectories over the uncertainties "
+        "of sim.study.ranking.UNCERTAINTIES, run after a sweep that compares policies; at "
+        "every design point each policy of the sweep runs on robustness_seeds seeds, and "
+        "the report says whether its ranking holds and which parameters flip it. 0: not "
+        "assessed.", unit="trajectories", ge=0, le=100)
+    robustness_seeds: int = param(6, help="Seeds per policy and design point of the "
+                                  "ranking robustness check (the same at every point).",
+                                  unit="runs", ge=1, le=10_000)
     reference: str = param("policy:none", help="What the report's paired differences are "
                            "taken against: a swept input and its value, input:value — "
                            "policy:none, or lever:baseline in experiment=capacity.")

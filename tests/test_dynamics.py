@@ -84,6 +84,33 @@ def test_weariness_grows_in_war_and_fades_only_after():
     assert out.tolist() == pytest.approx([0.11, 0.095])
 
 
+def test_weariness_rate_per_party():
+    out = dynamics.weariness_step(np.zeros(3), np.array([True, True, False]),
+                                  np.array([0.01, 0.03, 0.5]), 0.05, 2.0)
+    assert out.tolist() == pytest.approx([0.02, 0.06, 0.0])
+
+
+def test_saturating_weariness_approaches_its_ceiling_geometrically():
+    """With a ceiling c, w_{t+1} = w_t + r·dt·(1 − w_t/c): the distance to the ceiling
+    shrinks by (1 − r·dt/c) a step, so w_t = c·(1 − (1 − r·dt/c)^t) from 0 — never above c;
+    out of violence it fades as without a ceiling."""
+    r, c, dt = 0.01, 0.2, 1.0
+    w = np.zeros(1)
+    for _ in range(300):
+        w = dynamics.weariness_step(w, np.array([True]), r, 0.05, dt, ceiling=c)
+    assert w[0] == pytest.approx(c * (1 - (1 - r * dt / c) ** 300), rel=1e-12)
+    assert w[0] < c
+    faded = dynamics.weariness_step(w, np.array([False]), r, 0.05, dt, ceiling=c)
+    assert faded[0] == pytest.approx(w[0] * 0.95)
+
+
+def test_no_ceiling_is_linear_growth_bit_for_bit():
+    w = np.array([0.0, 0.3, 1.7])
+    at_war = np.ones(3, dtype=bool)
+    assert np.array_equal(dynamics.weariness_step(w, at_war, 0.01, 0.05, 1.0, ceiling=None),
+                          w + 0.01)
+
+
 def test_grievance_memory_rises_in_war_relaxes_to_baseline():
     g = dynamics.grievance_step(np.array([0.2, 0.2]), np.array([0.1, 0.1]),
                                 np.array([True, False]), 0.004, 0.01, 1.0)

@@ -28,7 +28,12 @@ from sim.config import compose
 from sim.core import metrics
 from sim.core.events import EventKind
 from sim.core.model import ConflictModel
-from sim.core.params import PREVIOUS_INFORMATION, PREVIOUS_INSTRUMENTS
+from sim.core.params import (
+    PREVIOUS_ESCALATION,
+    PREVIOUS_INFORMATION,
+    PREVIOUS_INSTRUMENTS,
+    PREVIOUS_SCENARIO_VALUES,
+)
 from tests.conftest import ROOT
 
 FILE = ROOT / "tests" / "data" / "fingerprints.json"
@@ -38,6 +43,9 @@ PREVIOUS = ROOT / "tests" / "data" / "fingerprints_before_issue_15.json"
 #: And before issue 16's observers: every case with ``PREVIOUS_INFORMATION`` matches them
 #: (with ``PREVIOUS_INSTRUMENTS`` as well, the ones before issue 15).
 BEFORE_OBSERVERS = ROOT / "tests" / "data" / "fingerprints_before_issue_16.json"
+#: And before issue 17's calibration: ``PREVIOUS_ESCALATION`` (with the others, the earlier
+#: ones).
+BEFORE_CALIBRATION = ROOT / "tests" / "data" / "fingerprints_before_issue_17.json"
 
 CASES: dict[str, list[str]] = {
     **{f"policy={p}": ["seed=11", f"policy={p}"]
@@ -116,20 +124,29 @@ def as_overrides(dotted: dict) -> list[str]:
 
 
 PRESETS = {  # frozen fingerprints: the overrides that bring their model back
-    "issue 15": (PREVIOUS, {**PREVIOUS_INSTRUMENTS, **PREVIOUS_INFORMATION}),
-    "issue 16": (BEFORE_OBSERVERS, PREVIOUS_INFORMATION)}
+    "issue 15": (PREVIOUS, {**PREVIOUS_INSTRUMENTS, **PREVIOUS_INFORMATION,
+                            **PREVIOUS_ESCALATION}),
+    "issue 16": (BEFORE_OBSERVERS, {**PREVIOUS_INFORMATION, **PREVIOUS_ESCALATION}),
+    "issue 17": (BEFORE_CALIBRATION, PREVIOUS_ESCALATION)}
+
+
+def scenario_values(case: list[str]) -> dict:
+    """The old values of the case's scenario where they moved with the defaults."""
+    scenarios = [o.split("=", 1)[1] for o in case if o.startswith("scenario=")]
+    return PREVIOUS_SCENARIO_VALUES.get(scenarios[0], {}) if scenarios else {}
 
 
 @pytest.mark.parametrize("before", list(PRESETS))
 @pytest.mark.parametrize("name", list(CASES))
 def test_with_the_previous_mechanisms_the_previous_numbers_return(name, before):
-    """Issues 15 and 16: with their mechanisms switched off (``PREVIOUS_INSTRUMENTS``,
-    ``PREVIOUS_INFORMATION``), each case is bit for bit the model before them."""
+    """Issues 15, 16 and 17: with their mechanisms switched off (``PREVIOUS_INSTRUMENTS``,
+    ``PREVIOUS_INFORMATION``, ``PREVIOUS_ESCALATION``), each case is bit for bit the model
+    before them."""
     file, preset = PRESETS[before]
     expected = json.loads(file.read_text())
     if name not in expected:
         pytest.skip(f"{name} is newer than the frozen fingerprints")
-    model = run(CASES[name] + as_overrides(preset))
+    model = run(CASES[name] + as_overrides({**preset, **scenario_values(CASES[name])}))
     if fingerprint(model) != expected[name]["hash"]:
         changes = moved(expected[name]["outcomes"], _jsonable(metrics.outcomes(model)))
         pytest.fail(f"{name}: with the previous mechanisms the numbers differ from the "

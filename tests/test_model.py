@@ -268,3 +268,65 @@ def test_the_tree_uses_public_hydra_api_only():
             for p in (ROOT / folder).rglob("*.py") if "hydra._internal" in p.read_text()
             and p.name != "test_model.py"]
     assert not hits, hits
+
+
+def test_weariness_rates_spread_as_a_gamma_of_the_set_mean_and_cv():
+    """dynamics.weariness_cv spreads the weariness rate across parties (gamma, mean
+    weariness_rate), from its own stream: the other attributes keep their draws.
+    Tolerance: 2,000 parties, the sample mean within 4 standard errors (cv/√n)."""
+    n, rate, cv = 2000, 0.01, 0.8
+    m = ConflictModel(make_params(seed=4, **{"network.n_parties": n,
+                                             "dynamics.weariness_rate": rate,
+                                             "dynamics.weariness_cv": cv}))
+    r = m.state.weariness_rate
+    assert (r > 0).all() and abs(r.mean() / rate - 1) < 4 * cv / np.sqrt(n)
+    assert abs(r.std() / r.mean() - cv) < 0.1
+    same = ConflictModel(make_params(seed=4, **{"network.n_parties": n,
+                                                "dynamics.weariness_rate": rate,
+                                                "dynamics.weariness_cv": 0.0}))
+    assert same.state.weariness_rate.tolist() == [rate] * n
+    for name in ("hostility", "grievance", "restraint", "past_war", "infrastructure"):
+        assert np.array_equal(getattr(m.state, name), getattr(same.state, name)), name
+
+
+def test_a_war_economy_drives_its_party_only_at_violence():
+    """history.war_economy_share of parties get war_economy_drive added to their
+    hostility drive while at level 3 or above (one of the feedbacks): with noise off, one
+    step differs from the same world without war economies by exactly dt·drive there, and
+    nowhere else; with the feedbacks off, not at all."""
+    over = {"dynamics.noise_sd": 0.0, "shocks.enabled": False,
+            "history.war_economy_share": 0.0,
+            "dynamics.initial_hostility_mean": 1.5, "dynamics.initial_hostility_sd": 0.3}
+    with_economy = ConflictModel(make_params(seed=6, **{
+        **over, "history.war_economy_share": 0.5, "history.war_economy_drive": 0.2}))
+    without = ConflictModel(make_params(seed=6, **over))
+    s = with_economy.state
+    flagged = s.war_economy > 0
+    assert flagged.any() and (~flagged).any()
+    assert set(s.war_economy.tolist()) == {0.0, 0.2}
+    at_war = s.level >= Level.VIOLENCE
+    assert (at_war & flagged).any() and (~at_war & flagged).any()
+    assert np.array_equal(s.hostility, without.state.hostility)  # the same world
+    with_economy.step()
+    without.step()
+    diff = with_economy.state.hostility - without.state.hostility
+    assert diff[at_war & flagged] == pytest.approx(with_economy.dt * 0.2)
+    assert np.array_equal(diff[~(at_war & flagged)], np.zeros((~(at_war & flagged)).sum()))
+    linear = {**over, "dynamics.feedback": False}
+    a = ConflictModel(make_params(seed=6, **{**linear, "history.war_economy_share": 0.5,
+                                             "history.war_economy_drive": 0.2}))
+    b = ConflictModel(make_params(seed=6, **linear))
+    a.step()
+    b.step()
+    assert np.array_equal(a.state.hostility, b.state.hostility)
+
+
+def test_network_file_sets_war_economies(tmp_path):
+    g = nx.read_graphml(ROOT / "tests" / "data" / "two_regions.graphml")
+    for node, flag in zip(g.nodes, (0, 1, 1, 0)):
+        g.nodes[node]["war_economy"] = flag
+    path = tmp_path / "economies.graphml"
+    nx.write_graphml(g, path)
+    m = ConflictModel(make_params(**{"network.kind": "file", "network.path": str(path),
+                                     "history.war_economy_drive": 0.1}))
+    assert m.state.war_economy.tolist() == [0.0, 0.1, 0.1, 0.0]

@@ -192,17 +192,19 @@ def test_calm_has_far_less_violence_than_default():
 
 @pytest.mark.slow
 def test_post_conflict_has_more_past_wars_and_more_violence_among_them():
-    # 35.1 vs 11.0 parties with a past war; their violent party-weeks 825 vs 93; share of
-    # them reaching violence 0.45 vs 0.20, and 0.24 of the others
-    assert mean("post_conflict", "parties_past_war") > 2.5 * mean("default",
+    # since issue 17's calibration (default: 49% of parties with a past war, boost 0.03;
+    # the scenario 80%, 0.04): 47.8 vs 28.5 parties with a past war; their violent
+    # party-weeks 1061 vs 275; share of them reaching violence 0.35 vs 0.17, and 0.28 of
+    # the others (before: 35.1 vs 11.0; 825 vs 93; 0.45 vs 0.20 and 0.24)
+    assert mean("post_conflict", "parties_past_war") > 1.5 * mean("default",
                                                                   "parties_past_war")
     assert (mean("post_conflict", "past_war_violence_weeks")
-            > 4 * mean("default", "past_war_violence_weeks"))
+            > 3 * mean("default", "past_war_violence_weeks"))
     assert (mean("post_conflict", "violence_share_past_war")
             > mean("default", "violence_share_past_war") + 0.1)
     # the conflict trap still shows inside the scenario
     assert (mean("post_conflict", "violence_share_past_war")
-            > mean("post_conflict", "violence_share_no_past_war") + 0.1)
+            > mean("post_conflict", "violence_share_no_past_war") + 0.03)
 
 
 def share(name: str, part: str, whole: str) -> float:

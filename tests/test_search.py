@@ -30,7 +30,7 @@ def test_seeded_search_meets_its_ceiling_on_unseen_seeds(tmp_path):
     """40 worlds per trial: with 20 (before issue 16) the search's worlds happened to be
     easy ones — its best trial, an envoy, had a risk of 25% there and 75% on 20 fresh
     worlds — so a search needs enough worlds before its winner can be trusted."""
-    ceiling = 0.6
+    ceiling = 0.8  # no response: 70% (issue 17's calibration), so the search has work to do
     result = run_cli("experiment=policy_search", "study.sweep_name=t",
                      "study.replications=40", "hydra.sweeper.n_trials=4",
                      f"study.risk_ceiling={ceiling}", "study.reevaluate_top=1",

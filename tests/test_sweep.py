@@ -13,7 +13,7 @@ from sim.study.storage import host_name
 from tests.conftest import run_cli
 
 SMALL = ["experiment=compare_policies", "study.replications=3",
-         "policy=none,envoy,late_envoy"]
+         "policy=none,envoy,late_envoy", "study.robustness_trajectories=0"]
 
 
 def sweep_dir(cwd, name):
@@ -57,6 +57,33 @@ def test_sweep_writes_table_summary_report_and_figures(basic):
     assert len(manifest["seeds"]) == 3 and manifest["config"]["policy"]["name"]
     assert {"started", "finished", "git_commit", "versions"} <= set(manifest)
     assert not list(folder.rglob("*.tmp"))
+
+
+def test_the_report_says_whether_the_ranking_holds(tmp_path):
+    """compare_policies' report checks its ranking on a Morris design (issue 17 item 5):
+    it names the best policy, the share of points where it is best, and what moves the
+    lead; the design's runs are kept and reused when the report is rebuilt."""
+    result, folder = run_sweep(tmp_path, "robust", "study.robustness_trajectories=1",
+                               "study.robustness_seeds=1")
+    assert result.returncode == 0, result.stderr + result.stdout
+    report = (folder / "report.md").read_text()
+    section = report.split("## Does the ranking hold across the uncertainties?")[1]
+    assert "ranks first at the defaults and is best at" in section
+    assert "By violence:" in section and "By total cost:" in section
+    values = pd.read_parquet(folder / "robustness.parquet")
+    n_points = len(values.point.unique())
+    assert set(values.policy) == {"none", "envoy", "late_envoy"} and n_points > 2
+    assert f"at {n_points - 1} points of a Morris design" in section
+    from sim.study.report import build_report
+
+    before = (folder / "robustness.parquet").stat().st_mtime_ns
+    build_report(folder)  # reused, not rerun
+    assert (folder / "robustness.parquet").stat().st_mtime_ns == before
+
+
+def test_without_a_robustness_check_the_report_says_so(basic):
+    _, folder = basic
+    assert "Not assessed in this sweep" in (folder / "report.md").read_text()
 
 
 def test_report_numbers_are_the_table_numbers(basic):

@@ -199,3 +199,80 @@ def test_durations_vs_record_runs_small(tmp_path):
     assert table.loc["episodes", "record"] == 390 and table.loc["episodes", "model"] > 0
     assert (out / "durations_vs_record.png").stat().st_size > 1000
     assert "model_over_record" in printed.getvalue()
+
+
+def test_war_relapse_counts_wars_followed_by_a_new_episode_within_ten_years():
+    """Of the ended war episodes with a full ten years of follow-up, those whose conflict
+    starts again within ten years: a hand count."""
+    u = load("ucdp_targets")
+    ep = pd.DataFrame({
+        "conflict": ["a", "a", "b", "c", "c", "d"],
+        "start_year": [0.0, 8.0, 1.0, 2.0, 20.0, 15.0],
+        "end_year": [3.0, 9.0, 4.0, 5.0, 21.0, 16.0],
+        "ended": [True, True, True, True, True, True],
+        "war": [True, False, True, True, False, True]})
+    # a: war ends at 3, next at 8 (5 years): relapse; b: never again; c: 15 years later,
+    # no relapse within ten; d: ends at 16, follow-up to 26 > 25: not counted
+    assert u.war_relapse(ep, horizon_years=25.0) == (1, 3)
+    assert u.war_relapse(ep.iloc[:0], horizon_years=25.0) == (0, 0)
+
+
+def test_calibration_distance_and_prior_conflict_share():
+    """The distance is zero at the record and adds the squared differences of logits and
+    log lengths; the prior-conflict share counts past wars and earlier episodes."""
+    c = load("calibrate")
+    record = {name: 0.3 if scale == "logit" else 2.0 for name, scale in c.CALIBRATED.items()}
+    assert c.distance(dict(record), record) == 0.0
+    moved = dict(record, median_years=2.0 * np.e)
+    assert c.distance(moved, record) == pytest.approx(1.0)
+    ep = pd.DataFrame({"conflict": ["0:1", "0:1", "0:2", "0:3"],
+                       "start_year": [2.0, 12.0, 11.0, 15.0],
+                       "past_war": [False, False, True, False]})
+    # after year 10: 0:1's second episode (earlier one), 0:2 (past war), 0:3 (neither)
+    assert c.prior_conflict_share(ep) == pytest.approx(2 / 3)
+    assert c.verdict(1.0, 1.2, 0.9, 1.3) == "within"
+    assert c.verdict(1.0, 1.9, 1.5, 2.1) == "same order"
+    assert c.verdict(1.0, 3.0, 2.5, 3.5) == "off"
+
+
+def test_calibration_runs_small_and_writes_what_it_found(tmp_path):
+    out = tmp_path / "out"
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        assert load("calibrate").main(["--trials", "2", "--seeds", "2", "--years", "4",
+                                       "--check-seeds", "2", "--jobs", "1",
+                                       "--out", str(out)]) == 0
+    trials = pd.read_csv(out / "trials.csv")
+    assert len(trials) == 2 and trials.distance.notna().all()
+    best = json.loads((out / "best.json").read_text())
+    assert best["distance"] == pytest.approx(trials.distance.min())
+    assert len(best["overrides"]) == len(load("calibrate").PARAMETERS)
+    targets = pd.read_csv(out / "targets.csv")
+    assert set(targets.setting) == {"before issue 17", "defaults", "found"}
+    assert {"calibrated", "held out"} <= set(targets.role)
+    assert (out / "calibration_survival.png").stat().st_size > 1000
+    assert "| target | role | record |" in (out / "report.md").read_text()
+    assert "best distance so far" in printed.getvalue()
+
+
+def test_validate_writes_one_report_with_every_comparison(tmp_path):
+    """make validate's harness, tiny: one row per target with its source, reference,
+    the model's value and a verdict from the documented vocabulary; the report names
+    its figures, and they exist."""
+    out = tmp_path / "out"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert load("validate").main(["--quick", "--out", str(out)]) == 0
+    table = pd.read_csv(out / "report.csv")
+    assert list(table.columns) == load("validate").COLUMNS
+    comparisons = {c.split(" (")[0] for c in table.comparison}
+    assert comparisons == {"analytic threshold", "durations and recurrence", "conflict trap",
+                           "early vs late", "warning skill", "ranking robustness"}
+    assert set(table.verdict) <= {"within", "same order", "off", "agrees", "disagrees",
+                                  "undecided", "no episodes"}
+    assert table.source.notna().all() and table.reference.notna().all()
+    assert table[table.comparison == "analytic threshold"].verdict.eq("agrees").all()
+    text = (out / "report.md").read_text()
+    assert text.count("\n| ") == len(table) + 1  # the header and one line per target
+    for figure in ("durations/survival.png", "early_vs_late/early_vs_late.png",
+                   "threshold/threshold.png",
+                   "ranking_robustness/ranks_violence_party_weeks.png"):
+        assert figure in text and (out / figure).stat().st_size > 1000

@@ -34,9 +34,11 @@ WEEKS_PER_YEAR = 52.0
 
 
 def model_episodes(levels: np.ndarray, weeks: np.ndarray, join_weeks: float,
-                   run: int) -> pd.DataFrame:
-    """One row per joined episode of one run: conflict (run:party), start and end week,
-    ended, war, years."""
+                   run: int, past_war: np.ndarray | None = None) -> pd.DataFrame:
+    """One row per joined episode of one run: conflict (run:party), party, start and end
+    week, ended, longest_spell_years (its longest unbroken spell), war, years, start_year
+    and end_year (weeks / 52), and past_war (the party had a war before week 0; False
+    without ``past_war``)."""
     spells = spells_of(levels, weeks)
     spells = spells[spells.start_week > 0]  # a spell running at week 0 has no start
     rows = []
@@ -45,24 +47,34 @@ def model_episodes(levels: np.ndarray, weeks: np.ndarray, join_weeks: float,
         current = None
         for spell in group.sort_values("start_week").itertuples():
             end = spell.end_week if spell.ended else horizon
+            length = (end - spell.start_week) / WEEKS_PER_YEAR
             if current is not None and spell.start_week - current["end"] < join_weeks:
                 current["end"], current["ended"] = end, bool(spell.ended)
+                current["longest_spell_years"] = max(current["longest_spell_years"], length)
                 continue
             if current is not None:
                 rows.append(current)
             current = {"conflict": f"{run}:{party}", "party": int(party),
                        "start": float(spell.start_week), "end": end,
-                       "ended": bool(spell.ended)}
+                       "ended": bool(spell.ended), "longest_spell_years": length}
         if current is not None:
             rows.append(current)
-    ep = pd.DataFrame(rows, columns=["conflict", "party", "start", "end", "ended"])
-    if ep.empty:
-        return ep.assign(war=pd.Series(dtype=bool), years=pd.Series(dtype=float))
+    ep = pd.DataFrame(rows, columns=["conflict", "party", "start", "end", "ended",
+                                     "longest_spell_years"])
+    if ep.empty:  # typed columns, so that masks on them select rows
+        ep = ep.astype({"party": int, "start": float, "end": float, "ended": bool,
+                        "longest_spell_years": float})
+        return ep.assign(war=pd.Series(dtype=bool), years=pd.Series(dtype=float),
+                         start_year=pd.Series(dtype=float), end_year=pd.Series(dtype=float),
+                         past_war=pd.Series(dtype=bool))
     row_of = {w: i for i, w in enumerate(weeks.tolist())}
     ep["war"] = [bool((levels[row_of[s]:row_of.get(e, len(weeks) - 1) + 1, p]
                        >= Level.ARMED_CONFLICT).any())
                  for s, e, p in zip(ep.start, ep.end, ep.party)]
     ep["years"] = (ep.end - ep.start) / WEEKS_PER_YEAR
+    ep["start_year"], ep["end_year"] = ep.start / WEEKS_PER_YEAR, ep.end / WEEKS_PER_YEAR
+    ep["past_war"] = (np.asarray(past_war, dtype=bool)[ep.party.to_numpy()]
+                      if past_war is not None else False)
     return ep
 
 
@@ -73,13 +85,15 @@ def collect(params, seeds: list[int], join_weeks: float) -> pd.DataFrame:
     for seed in seeds:
         params.seed = seed
         model = ConflictModel(params).run()
-        frames.append(model_episodes(model.level_history, model.weeks, join_weeks, seed))
+        frames.append(model_episodes(model.level_history, model.weeks, join_weeks, seed,
+                                     model.state.past_war))
     return pd.concat(frames, ignore_index=True)
 
 
-def compare(model: pd.DataFrame, record: pd.DataFrame) -> pd.DataFrame:
-    """Each target over all episodes: the record's value, the model's, and their ratio."""
-    t_model = ucdp_targets.targets(model)
+def compare(model: pd.DataFrame, record: pd.DataFrame, years: float) -> pd.DataFrame:
+    """Each target over all episodes: the record's value, the model's (in runs of
+    ``years``), and their ratio."""
+    t_model = ucdp_targets.targets(model, years)
     t_record = ucdp_targets.targets(record)
     pick = lambda t: t[t.subset == "all"].set_index("target").value  # noqa: E731
     out = pd.DataFrame({"record": pick(t_record), "model": pick(t_model)})
@@ -116,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     params.horizon_weeks = int(round(args.years * WEEKS_PER_YEAR))
     model = collect(params, seeds, args.join_weeks)
     record = ucdp_targets.episodes(pd.read_csv(args.data))
-    table = compare(model, record)
+    table = compare(model, record, args.years)
     _common.show(f"Episodes in the record's terms ({len(seeds)} runs of {args.years:g} years, "
                  f"lulls under {args.join_weeks:g} weeks joined)", table)
     files = [_common.save_table(table, args.out, NAME),

@@ -12,8 +12,10 @@ battle-related deaths in the year). Durations are in years (days / 365.25).
 Targets written (``ucdp_targets.csv``, one row each): the number of episodes and of
 conflicts; the median and quartiles of episode length; the shares of episodes ending
 within one year and lasting more than 2, 5 and 10 years; the median length of episodes
-that reached war; the share of conflicts with more than one episode; each also over the
-ended episodes only. The figure is the episodes' survival curve (the share still running
+that reached war and their share; the share of conflicts with more than one episode; the
+share of wars (ended by 2003) followed by a new episode of the same conflict within ten
+years (Collier, Hoeffler & Söderbom 2008 count post-conflict relapses so); each also over
+the ended episodes only. The figure is the episodes' survival curve (the share still running
 after t years), all episodes and those that reached war, on a log time axis — the curve
 the model's episode lengths will be set against (docs/validation.md §3).
 
@@ -57,12 +59,39 @@ def episodes(conflict_years: pd.DataFrame) -> pd.DataFrame:
     ep["end"] = ep.end.where(ep.ended, CENSOR_DATE)
     ep["war"] = ep.war.eq(2)
     ep["years"] = (ep.end - ep.start).dt.days / 365.25
+    # the record's clock in years from its first day, as the model's runs count weeks
+    ep["start_year"] = (ep.start - RECORD_START).dt.days / 365.25
+    ep["end_year"] = (ep.end - RECORD_START).dt.days / 365.25
     return ep
 
 
-def targets(ep: pd.DataFrame) -> pd.DataFrame:
-    """The targets, over all episodes and over the ended ones."""
+#: The record's first day and its length in years (the horizon for censored follow-ups).
+RECORD_START = pd.Timestamp("1946-01-01")
+RECORD_YEARS = (CENSOR_DATE - RECORD_START).days / 365.25
+#: Follow-up of a war's end for the relapse target (Collier, Hoeffler & Söderbom 2008
+#: count relapses within a decade).
+RELAPSE_YEARS = 10.0
+
+
+def war_relapse(ep: pd.DataFrame, horizon_years: float,
+                within: float = RELAPSE_YEARS) -> tuple[int, int]:
+    """Of the ended episodes that reached war and ended at least ``within`` years before
+    the horizon (so their follow-up is complete), how many were followed by a new episode
+    of the same conflict within ``within`` years: (relapsed, at risk)."""
+    ended = ep[ep.ended & ep.war & (ep.end_year <= horizon_years - within)]
+    if ended.empty:
+        return 0, 0
+    starts = ep.groupby("conflict").start_year.apply(np.sort)
+    relapsed = sum(bool(((s := starts[c]) > end).any() and s[s > end][0] - end <= within)
+                   for c, end in zip(ended.conflict, ended.end_year))
+    return relapsed, len(ended)
+
+
+def targets(ep: pd.DataFrame, horizon_years: float = RECORD_YEARS) -> pd.DataFrame:
+    """The targets, over all episodes and over the ended ones (``horizon_years``: the
+    end of the observation on the episodes' ``start_year``/``end_year`` clock)."""
     rows = []
+    relapsed, at_risk = war_relapse(ep, horizon_years)
     for subset, frame in (("all", ep), ("ended", ep[ep.ended])):
         y = frame.years
         per_conflict = frame.groupby("conflict").size()
@@ -75,6 +104,9 @@ def targets(ep: pd.DataFrame) -> pd.DataFrame:
             "median_years_war": frame[frame.war].years.median(),
             "episodes_war": int(frame.war.sum()),
             "share_conflicts_recurring": (per_conflict > 1).mean(),
+            "share_episodes_war": frame.war.mean(),
+            # the same for both subsets: only ended wars can relapse
+            "share_wars_relapsing_10y": relapsed / at_risk if at_risk else np.nan,
         }
         rows += [{"target": k, "subset": subset, "value": float(v), "source": SOURCE}
                  for k, v in values.items()]

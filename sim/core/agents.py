@@ -68,6 +68,11 @@ class Party(mesa.Agent):
         return self.model.state.will_of(self.index)
 
     weariness = _array_view("weariness", "Accumulated war weariness.")
+    weariness_rate = _array_view("weariness_rate", "War weariness added per week at "
+                                 "violence (dynamics.weariness_rate, spread by "
+                                 "weariness_cv).")
+    war_economy = _array_view("war_economy", "Hostility drive a war economy adds while "
+                              "the party is at violence (0: none; ¶50).")
     past_war = _array_view("past_war", "Had a war in the 30 years before week 0 (conflict "
                            "history).", bool)
     region = _array_view("region", "Region code (regional body membership).", int)

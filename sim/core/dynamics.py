@@ -129,11 +129,18 @@ def _count_by_comparison(h: np.ndarray, ascending: np.ndarray) -> np.ndarray:
 
 
 def weariness_step(
-    weariness: np.ndarray, at_war: np.ndarray, rate: float, decay: float, dt: float
+    weariness: np.ndarray, at_war: np.ndarray, rate: np.ndarray | float, decay: float,
+    dt: float, ceiling: np.ndarray | float | None = None,
 ) -> np.ndarray:
-    """War weariness grows by ``rate`` per week at violence; out of violence it fades by
-    ``decay`` per week (it does not fade while the fighting goes on)."""
-    return np.where(at_war, weariness + rate * dt, weariness * (1.0 - decay * dt))
+    """War weariness grows by ``rate`` per week at violence (per party, or one rate for
+    all); out of violence it fades by ``decay`` per week (it does not fade while the
+    fighting goes on). With a ``ceiling`` (per party or one for all, > 0) it saturates:
+    it grows by ``rate·(1 − w/ceiling)`` and, from below, approaches the ceiling without
+    passing it (for ``rate·dt ≤ ceiling``); None means no ceiling, linear growth."""
+    grow = rate * dt
+    if ceiling is not None:
+        grow = grow * (1.0 - weariness / ceiling)
+    return np.where(at_war, weariness + grow, weariness * (1.0 - decay * dt))
 
 
 def grievance_step(

@@ -55,6 +55,9 @@ class PartyState:
     salience: np.ndarray         # 0-1: how much outside powers care about the party
     alignment: np.ndarray        # -1..1: the side of its patrons (0: no side)
     infrastructure: np.ndarray   # bool: a national infrastructure for peace (¶56-¶58)
+    weariness_rate: np.ndarray   # weariness added per week at violence
+    weariness_ceiling: np.ndarray | None  # where weariness saturates (None: no ceiling)
+    war_economy: np.ndarray      # hostility drive added while at violence (¶50)
     ripeness: float = 0.0        # will gained per unit of weariness
 
     def stake(self, parties) -> np.ndarray:
@@ -131,6 +134,8 @@ class ConflictModel(mesa.Model):
         self._thresholds = np.array([esc.tension, esc.crisis, esc.violence,
                                      esc.armed_conflict])
         self.state = self._initial_state()
+        #: any war economy at all (else the hostility update skips its term)
+        self._war_economies = bool(self.state.war_economy.any())
         self.shocks = ShockCalendar(params.shocks, len(self.party_ids), self.n_steps,
                                     self.dt, self.streams["shocks"])
         self._noise_rng = self.streams["dynamics"]
@@ -185,15 +190,18 @@ class ConflictModel(mesa.Model):
         # never shifts another attribute's draws.
         # (children are keyed by their index: a sixth child left the first five alone)
         g = dict(zip(("restraint", "grievance", "hostility", "will", "history",
-                      "infrastructure"), self.streams["initial_state"].spawn(6)))
+                      "infrastructure", "weariness", "war_economy"),
+                     self.streams["initial_state"].spawn(8)))
         restraint = np.maximum(dyn.restraint_mean + dyn.restraint_sd
                                * g["restraint"].standard_normal(n), 0.1 * dyn.restraint_mean)
-        cv2 = dyn.grievance_cv**2
-        shape = 1.0 / cv2 if cv2 > 0 else math.inf
-        if math.isfinite(shape):  # below cv ≈ 1e-154 the shape overflows: no spread
-            grievance = dyn.grievance_mean / shape * g["grievance"].standard_gamma(shape, n)
-        else:
-            grievance = np.full(n, dyn.grievance_mean)
+        grievance = _gamma(g["grievance"], dyn.grievance_mean, dyn.grievance_cv, n)
+        # one factor of mean 1 per party scales both its weariness rate and its ceiling:
+        # how much the war costs this party
+        cost_factor = _gamma(g["weariness"], 1.0, dyn.weariness_cv, n)
+        weariness_rate = (dyn.weariness_rate * cost_factor if dyn.weariness_cv > 0
+                          else np.full(n, dyn.weariness_rate))
+        ceiling = dyn.weariness_max * cost_factor if dyn.weariness_max > 0 else None
+        war_economy = g["war_economy"].random(n) < p.history.war_economy_share
         hostility = np.maximum(dyn.initial_hostility_mean + dyn.initial_hostility_sd
                                * g["hostility"].standard_normal(n), 0.0)
         will = _beta(g["will"], dyn.will_to_settle_mean, WILL_CONCENTRATION, n)
@@ -214,6 +222,7 @@ class ConflictModel(mesa.Model):
         past_war = override("past_war", past_war, lambda v: bool(int(float(v))))
         infrastructure = override("peace_infrastructure", infrastructure,
                                   lambda v: bool(int(float(v))))
+        war_economy = override("war_economy", war_economy, lambda v: bool(int(float(v))))
         salience, alignment = self._politics_of(n)
         salience = override("salience", salience)
         alignment = override("alignment", alignment)
@@ -227,7 +236,8 @@ class ConflictModel(mesa.Model):
             past_war=past_war, ever_violent=level >= Level.VIOLENCE, region=region,
             misperception=np.full(n, dyn.misperception), cost=np.zeros(n),
             salience=salience, alignment=alignment, infrastructure=infrastructure,
-            ripeness=dyn.ripeness)
+            weariness_rate=weariness_rate, weariness_ceiling=ceiling,
+            war_economy=p.history.war_economy_drive * war_economy, ripeness=dyn.ripeness)
 
     def _politics_of(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Each party's salience (beta, mean ``politics.salience_mean``) and alignment
@@ -373,6 +383,8 @@ class ConflictModel(mesa.Model):
                                            dyn.mobilisation_threshold,
                                            dyn.mobilisation_width, out=b["work"])
             drive -= s.weariness
+            if self._war_economies:  # fighting pays where there is a war economy (¶50)
+                drive += np.where(s.level >= VIOLENCE, s.war_economy, 0.0)
         if self._perception_of is not s.misperception:  # a new misperception array
             self._perception_of = s.misperception
             self._perception_scale = dynamics.perception_scale(
@@ -419,8 +431,9 @@ class ConflictModel(mesa.Model):
             self._last_violent[at_war] = self.week
             self.warning.learn(self.week, self._last_violent)
         if dyn.feedback:
-            s.weariness = dynamics.weariness_step(s.weariness, at_war, dyn.weariness_rate,
-                                                  dyn.weariness_decay, self.dt)
+            s.weariness = dynamics.weariness_step(s.weariness, at_war, s.weariness_rate,
+                                                  dyn.weariness_decay, self.dt,
+                                                  s.weariness_ceiling)
             s.grievance = dynamics.grievance_step(s.grievance, s.grievance_base, at_war,
                                                   dyn.grievance_gain, dyn.grievance_decay,
                                                   self.dt)
@@ -550,6 +563,15 @@ def _seed_from(rng) -> int:
     if isinstance(rng, np.random.Generator):
         return int(rng.integers(0, 2**31 - 1))
     raise ParameterError([("rng", rng, "an int seed, a numpy Generator or SeedSequence")])
+
+
+def _gamma(rng: np.random.Generator, mean: float, cv: float, n: int) -> np.ndarray:
+    """Gamma draws with the given mean and coefficient of variation (constant at cv 0)."""
+    cv2 = cv**2
+    shape = 1.0 / cv2 if cv2 > 0 else math.inf
+    if not math.isfinite(shape):  # below cv ≈ 1e-154 the shape overflows: no spread
+        return np.full(n, float(mean))
+    return mean / shape * rng.standard_gamma(shape, n)
 
 
 def _beta(rng: np.random.Generator, mean: float, concentration: float, n: int) -> np.ndarray:

@@ -97,9 +97,29 @@ PREVIOUS_INFORMATION: dict[str, Any] = {
     "un.warning_threshold": 1.2, "regional.warning_threshold": 1.2,
     "civil_society.warning_threshold": 1.2,
 }
+#: The escalation defaults before issue 17's calibration to the record: linear weariness,
+#: the same for every party and fading in months, no war economies, and the prototype's
+#: grievance memory and conflict trap. Every case with these overrides matches the model
+#: before issue 17 bit for bit (tests/test_fingerprint.py), scenarios' own values apart
+#: (``PREVIOUS_SCENARIO_VALUES``).
+PREVIOUS_ESCALATION: dict[str, Any] = {
+    "dynamics.weariness_rate": 0.01, "dynamics.weariness_cv": 0.0,
+    "dynamics.weariness_max": 0.0, "dynamics.weariness_decay": 0.05,
+    "dynamics.grievance_gain": 0.004, "dynamics.grievance_decay": 0.01,
+    "history.grievance_boost": 0.06, "history.war_economy_share": 0.0,
+    "history.war_economy_drive": 0.0, "history.past_war_fraction": 0.2,
+}
+#: Scenario values that moved with the defaults they are set against (to bring back the
+#: model before issue 17 under that scenario, add these after PREVIOUS_ESCALATION).
+PREVIOUS_SCENARIO_VALUES: dict[str, dict[str, Any]] = {
+    "post_conflict": {"history.grievance_boost": 0.07, "history.past_war_fraction": 0.6},
+    "calm": {"history.past_war_fraction": 0.1},
+}
 #: ``network.kind``: the generated families of ``sim.core.network.FAMILIES``, and files.
 NETWORK_KINDS = ("regional_blocks", "small_world", "scale_free", "file")
 PROTOTYPE = "DESIGN.md §3 prototype, calibrated (docs/model.md, Calibration)"
+CALIBRATED = ("calibrated to UCDP/PRIO: make calibrate (docs/model.md, Calibration to the "
+              "record)")
 
 
 #: Names that become part of a file or folder name (``scenario.name``, ``policy.name``,
@@ -243,8 +263,9 @@ class DynamicsParams:
                                  "misperception·noise_sd (fact-finding lowers it).",
                                  unit="× noise_sd", ge=0, le=100, source="¶32 (fact-finding "
                                  "corrects misperception); DESIGN.md §3")
-    feedback: bool = param(True, help="Switch for the three feedbacks (mobilisation, war "
-                           "weariness, grievance memory). Off: the linear map.")
+    feedback: bool = param(True, help="Switch for the feedbacks (mobilisation, war "
+                           "weariness, grievance memory, war economies). Off: the linear "
+                           "map.")
     mobilisation: float = param(0.45, help="m: strength of the self-reinforcing "
                                 "mobilisation term m·sigmoid((h−θ)/s) near the violence "
                                 "threshold: violence begets violence.",
@@ -255,20 +276,50 @@ class DynamicsParams:
                                           source=PROTOTYPE)
     mobilisation_width: float = param(0.15, help="s: width of the mobilisation switch.",
                                       unit="hostility", ge=1e-6, le=MAX_HOSTILITY, source=PROTOTYPE)
-    weariness_rate: float = param(0.01, help="War weariness added per week a party spends "
-                                  "at violence or above; it is subtracted from the "
-                                  "hostility drive, so wars end (hurting stalemate).",
-                                  unit="hostility/week²", ge=0, le=100, source=PROTOTYPE)
-    weariness_decay: float = param(0.05, help="Fraction of war weariness that fades each "
+    weariness_rate: float = param(0.0056, help="Mean war weariness added per week a party "
+                                  "spends at violence or above (spread by weariness_cv); "
+                                  "it is subtracted from the hostility drive, so wars end "
+                                  "(hurting stalemate).",
+                                  unit="hostility/week²", ge=0, le=100,
+                                  source=CALIBRATED + "; 0.01 before issue 17 (prototype)")
+    weariness_decay: float = param(0.0041, help="Fraction of war weariness that fades each "
                                    "week out of violence (none fades while fighting goes "
-                                   "on).", unit="1/week", ge=0, le=1)
-    grievance_gain: float = param(0.004, help="Grievance added per week at violence or "
+                                   "on): exhaustion outlasts the war (half-life about three "
+                                   "years), so peace after a war holds for a while.",
+                                   unit="1/week", ge=0, le=1,
+                                   source=CALIBRATED + " (fixes the relapses within ten "
+                                   "years); 0.05 before issue 17 (modelling choice)")
+    weariness_cv: float = param(1.4, help="Spread of war's cost across parties: each "
+                                "party tires at weariness_rate (and saturates at "
+                                "weariness_max) × a gamma-distributed factor of mean 1 and "
+                                "this coefficient of variation, drawn at week 0. Some wars "
+                                "wear their parties down slowly (sons-of-the-soil and "
+                                "resource wars last longest), others "
+                                "fast (coups). 0: every party tires at weariness_rate (the "
+                                "model before issue 17).", unit="-", ge=0, le=10,
+                                source="Fearon 2004; Collier, Hoeffler & Söderbom 2004 "
+                                "(durations differ widely by kind of war); no source gives "
+                                "a spread: " + CALIBRATED)
+    weariness_max: float = param(0.53, help="Mean ceiling war weariness approaches while "
+                                 "the fighting goes on: a party's weariness grows by its "
+                                 "rate·(1 − w/ceiling) a week, its ceiling this times the "
+                                 "same factor that spreads its rate (weariness_cv), so "
+                                 "parties and populations adapt to a long war, and a war "
+                                 "whose drive exceeds its ceiling is not ended by "
+                                 "weariness. 0: no ceiling, weariness grows linearly (the "
+                                 "model before issue 17).",
+                                 unit="hostility/week", ge=0, le=100,
+                                 source="modelling choice (saturating costs of war); no "
+                                 "source gives a number: " + CALIBRATED)
+    grievance_gain: float = param(0.0014, help="Grievance added per week at violence or "
                                   "above (grievance memory: the conflict trap emerges).",
                                   unit="hostility/week²", ge=0, le=100,
-                                  source="¶29 (conflict trap); calibrated")
-    grievance_decay: float = param(0.01, help="Fraction of excess grievance (above the "
-                                   "baseline) that fades each week.", unit="1/week", ge=0,
-                                   le=1, source="calibrated: half-life ≈ 69 weeks")
+                                  source="¶29 (conflict trap); " + CALIBRATED
+                                  + "; 0.004 before issue 17")
+    grievance_decay: float = param(0.021, help="Fraction of excess grievance (above the "
+                                   "baseline) that fades each week (half-life about 33 "
+                                   "weeks).", unit="1/week", ge=0, le=1,
+                                   source=CALIBRATED + "; 0.01 before issue 17")
     will_to_settle_mean: float = param(0.5, help="Mean will to settle at week 0 "
                                        "(beta distributed); decisive for mediation (¶41).",
                                        unit="probability-like 0-1", ge=0, le=1,
@@ -306,19 +357,35 @@ class HistoryParams:
     """Conflict history: parties that had a war before the simulation starts."""
 
     past_war_fraction: float = param(
-        0.2, help="Share of parties that had a civil war in the previous 30 years.",
+        0.49, help="Share of parties that had a civil war in the previous 30 years.",
         unit="share", ge=0, le=1,
-        source="modelling choice; ¶29: 90% of 2000s civil wars were in such countries")
+        source="¶29 (90% of 2000s civil wars were in such countries); " + CALIBRATED
+        + "; 0.2 before issue 17 (modelling choice)")
     grievance_boost: float = param(
-        0.06, help="Baseline grievance added to parties with a past war (conflict trap).",
-        unit="hostility/week", ge=0, le=100, source="¶29; calibrated (docs/model.md, Calibration)")
+        0.03, help="Baseline grievance added to parties with a past war (conflict trap).",
+        unit="hostility/week", ge=0, le=100,
+        source="¶29; " + CALIBRATED + "; 0.06 before issue 17")
     peace_infrastructure_share: float = param(
         0.2, help="Share of parties with a national infrastructure for peace (local peace "
         "committees, insider mediators): agreements there are carried by follow-up, as "
         "instruments.envoy.follow_up does everywhere (a network file's "
         "'peace_infrastructure' attribute overrides the draw).", unit="share", ge=0, le=1,
         source="¶56-¶58 (a few countries have them); no source gives a share: a fifth, "
-        "as many as have a past war")
+        "as many as had a past war before issue 17")
+    war_economy_share: float = param(
+        0.56, help="Share of parties with a war economy (contraband, lootable resources, "
+        "outside sponsors): while they are at violence, fighting pays (war_economy_drive). "
+        "A network file's 'war_economy' attribute overrides the draw. 0: none (the model "
+        "before issue 17).", unit="share", ge=0, le=1,
+        source="¶50 (organised crime keeps violence going); Fearon 2004, Ross 2004 "
+        "(contraband and lootable resources lengthen wars); no source gives a share: "
+        + CALIBRATED + " (weakly identified: halving or doubling it moves little)")
+    war_economy_drive: float = param(
+        0.075, help="Hostility drive a war economy adds while its party is at violence "
+        "(level 3 or above): it offsets war weariness, so such wars last longer.",
+        unit="hostility/week", ge=0, le=100,
+        source="¶50; Fearon 2004; no source gives a number: " + CALIBRATED
+        + " (halving it moves no target much; doubling it lengthens wars)")
 
 
 @dataclass

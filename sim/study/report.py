@@ -506,6 +506,8 @@ def _build_report(sweep_dir: Path) -> Path:
         lines += skill_lines
         fig_names.append(skill_figure)
         lines += search_section(sweep_dir, runs, meta)
+        if against_none:
+            lines += robustness_section(sweep_dir, runs, meta)
         lines += ["## Figures", ""]
         for name in fig_names:
             if name:
@@ -540,6 +542,88 @@ def _build_report(sweep_dir: Path) -> Path:
         "failed": [f["key"] for f in failures], "runs": int(len(runs)),
         "versions": package_versions(), "git_commit": git_commit(), "reported": started})
     return path
+
+
+def robustness_section(sweep_dir: Path, runs: pd.DataFrame, meta: dict) -> list[str]:
+    """Does the sweep's ranking of policies hold across the uncertainties? (issue 17,
+    ``sim.study.ranking``; only for sweeps over policies alone.) The design's runs are
+    kept in ``robustness.parquet`` and reused when the report is rebuilt."""
+    from sim.study import ranking
+
+    config = meta.get("config") or {}
+    study = config.get("study", {})
+    swept = [c for c in input_columns(runs) if runs[c].nunique(dropna=False) > 1]
+    if swept != ["policy"] or runs.policy.nunique() < 3:
+        return []
+    head = ["## Does the ranking hold across the uncertainties?", ""]
+    trajectories = int(study.get("robustness_trajectories") or 0)
+    if trajectories == 0:
+        return head + ["Not assessed in this sweep (`study.robustness_trajectories=0`). "
+                       "Set it (e.g. 2), or run `experiments/validation/ranking_robustness.py`"
+                       " (docs/validation.md §8).", ""]
+    from sim.core.rng import draw_seeds
+
+    seeds = draw_seeds(int(study.get("root_seed", 2011)), int(study.get("robustness_seeds", 6)))
+    scenario = (config.get("scenario") or {}).get("name", "default")
+    base = () if scenario == "default" else (f"scenario={scenario}",)
+    policies = sorted(runs.policy.unique())
+    key = {"trajectories": trajectories, "seeds": seeds, "policies": policies,
+           "base": list(base), "uncertainties": ranking.UNCERTAINTIES}
+    cache, cache_key = sweep_dir / "robustness.parquet", sweep_dir / "robustness.json"
+    names = ("violence_party_weeks", "total_cost_usd")
+    problem = ranking.problem_from(ranking.UNCERTAINTIES)
+    X = ranking.sample(problem, "morris", trajectories, RANKING_DESIGN_SEED)
+    if cache.is_file() and cache_key.is_file() and read_json(cache_key) == key:
+        values = pd.read_parquet(cache)
+    else:
+        import multiprocessing
+
+        with multiprocessing.Pool(2) as pool:
+            problem, X, values = ranking.evaluate(policies, ranking.UNCERTAINTIES,
+                                                  trajectories, seeds, names,
+                                                  RANKING_DESIGN_SEED, base, pool)
+        write_table(cache, values)
+        write_json(cache_key, key)
+    lines = head + [
+        f"Every policy of this sweep at the defaults and at {len(X)} points of a Morris "
+        f"design ({trajectories} trajector{'y' if trajectories == 1 else 'ies'}) over "
+        f"{len(problem['names'])} uncertainties — "
+        "the escalation parameters the record leaves loose and the instruments' unsourced "
+        "magnitudes, from half to twice their defaults (`sim.study.ranking.UNCERTAINTIES`)"
+        f" — on {len(seeds)} seeds each, the same at every point. Ranks here are on those "
+        "seeds (few: a flip between two policies that are close at the defaults can be noise);"
+        " a flip at a point is a change of sign of a pair's mean paired difference.",
+        ""]
+    for outcome, label in zip(names, ("violence", "total cost")):
+        pol, pairs = ranking.stability(values, problem, X, outcome)
+        best = pol.iloc[0]
+        top = pairs.iloc[0]
+        if top.share_order_holds == 1:
+            where = "never flips."
+        elif abs(top.flips_lower_half - top.flips_upper_half) < 0.25:
+            where = (f"flips across its range ({top.flips_lower_half:.0%} of the points in "
+                     f"its lower half, {top.flips_upper_half:.0%} in its upper half).")
+        else:
+            side = "lower" if top.flips_lower_half > top.flips_upper_half else "upper"
+            where = (f"flips mostly in the {side} half of its range "
+                     f"({top.flips_lower_half:.0%} lower, {top.flips_upper_half:.0%} upper).")
+        somewhere = ", ".join(f"`{p.policy}` {p.share_best:.0%}" for p in pol.itertuples()
+                              if p.share_best > 0)
+        lines.append(
+            f"- By {label}: `{best.policy}` ranks first at the defaults and is best at "
+            f"{best.share_best:.0%} of the points (ranks {best.rank_min}–{best.rank_max}). "
+            f"It stays ahead of `{top.second}` at {top.share_order_holds:.0%} of the points; "
+            f"their difference moves most with `{top.lead_parameter}` (μ* "
+            f"{top.lead_mu_star:.3g}), and {where} Best at some point (ties count for each): "
+            f"{somewhere}.")
+    lines += ["", "The full check (more trajectories and seeds, every pair): "
+              "`experiments/validation/ranking_robustness.py`, docs/validation.md §8.", ""]
+    return lines
+
+
+#: Seed of the Morris design of a sweep's ranking check (fixed: the same design for every
+#: sweep, so that reports compare).
+RANKING_DESIGN_SEED = 1
 
 
 def _sweep_meta(sweep_dir: Path) -> dict:
