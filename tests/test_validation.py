@@ -276,3 +276,15 @@ def test_validate_writes_one_report_with_every_comparison(tmp_path):
                    "threshold/threshold.png",
                    "ranking_robustness/ranks_violence_party_weeks.png"):
         assert figure in text and (out / figure).stat().st_size > 1000
+    # docs/validation.md shows the full run's table: the same rows (the ranking rows name
+    # the best policies, which differ in the tiny run's three policies)
+    doc = (ROOT / "docs" / "validation.md").read_text()
+    doc = doc[doc.index("### The report of `make validate`"):]
+    doc = doc[doc.index("| comparison |"):doc.index("\n\n", doc.index("| comparison |"))]
+    shown = [line.split(" | ")[:2] for line in doc.splitlines()[2:]]
+    shown = [(c.lstrip("| "), t) for c, t in shown]
+    ours = list(zip(table.comparison, table.target))
+    assert ([r for r in shown if r[0] != "ranking robustness"]
+            == [r for r in ours if r[0] != "ranking robustness"])
+    assert (sum(r[0] == "ranking robustness" for r in shown)
+            == sum(r[0] == "ranking robustness" for r in ours))

@@ -7,31 +7,35 @@ UCDP/PRIO counts them) and its targets are computed by the record's own function
 
     D(θ) = Σ_t (f_t(model(θ)) − f_t(record))²
 
-over the calibration targets ``CALIBRATED`` — episode-length quartiles (on log years),
-the shares of episodes ending within one year and lasting more than 2, 5 and 10 years,
-the share of conflicts with more than one episode and of ended wars relapsing within ten
-years (Collier, Hoeffler & Söderbom 2008 count relapses so) (on the logit scale), and the
-share of onsets in parties with a prior conflict against the report's ¶29 figure, and
-the prototype's level of violence in the default three years (DESIGN.md §3: about 9
-spells of violence per run of 60 parties, armed conflict in 57% of runs; the record has
-no count of states at risk, so it cannot say how violent the stylised world is) — with
-equal weights, over the parameters of ``PARAMETERS`` and their ranges. It is a simulated method
-of moments with an identity weight matrix, searched with Optuna's TPE sampler, seeded
+over the calibration targets ``CALIBRATED``, with equal weights:
+
+* episode-length quartiles (on log years), and the shares of episodes ending within a
+  year and lasting more than 2, 5 and 10 years (logit);
+* the share of conflicts with more than one episode, and of ended wars relapsing within
+  ten years (Collier, Hoeffler & Söderbom 2008 count relapses so) (logit);
+* the share of onsets in parties with a prior conflict, against ¶29's figure (logit);
+* the prototype's level of violence in the default three years (DESIGN.md §3: about 9
+  spells of violence per run of 60 parties, armed conflict in 57% of runs; the record has
+  no count of states at risk, so it cannot say how violent the stylised world is).
+
+The parameters are ``PARAMETERS``, within their ranges. It is a simulated method of
+moments with an identity weight matrix, searched with Optuna's TPE sampler, seeded
 (``--sampler-seed``), on common random numbers (every trial runs the same seeds).
 
 The targets ``HELD_OUT`` (the episodes that reached war: their share and median length)
-are not searched on: they are the check the calibration did not aim at. The best trial
-and the defaults before it are then run again on ``--check-seeds`` fresh seeds, each
-target with a 95% bootstrap interval over runs, and a verdict. Last, a profile: each
+are not searched on: they are the check the calibration did not aim at. The best trial,
+the model before issue 17 (``PREVIOUS_ESCALATION``) and the current defaults are then run
+again on ``--check-seeds`` fresh seeds, each target with a 95% bootstrap interval over
+runs, and a verdict. Last, a profile: each
 parameter alone halved and doubled from the optimum (within its range), on the search's
 seeds, to show whether one parameter decides the durations (``profile.csv``).
 
 Written to ``--out`` (default ``results/calibration/``): ``trials.csv`` (every trial's
-parameters, targets and distance), ``targets.csv`` (record, before, calibrated, intervals,
-verdicts), ``profile.csv``, ``best.json`` (the overrides found), ``report.md`` and the
+parameters, targets and distance), ``targets.csv`` (record; before issue 17, defaults, found;
+intervals, verdicts), ``profile.csv``, ``best.json`` (the overrides found), ``report.md`` and the
 survival figure.
 
-    make calibrate                                     # ≈ 10 min on 2 cores
+    make calibrate                                     # ≈ 8 min on 2 cores
     .venv/bin/python experiments/validation/calibrate.py --trials 4 --seeds 2 --years 5
 """
 

@@ -86,8 +86,7 @@ def quietly(main, argv: list[str]) -> None:
 def threshold_rows(out: Path, quick: bool) -> list[dict]:
     argv = ["--out", str(out / "threshold")]
     if quick:
-        argv += ["--sizes", "20", "--families", "regional_blocks", "--normalisations", "row",
-                 "--no-heterogeneous"]
+        argv += ["--sizes", "20", "--families", "regional_blocks", "--normalisations", "row"]
     quietly(threshold.main, argv)
     s = pd.read_csv(out / "threshold" / "threshold.csv")
     rows = []
@@ -146,8 +145,9 @@ def trap_rows(out: Path, quick: bool) -> list[dict]:
                     conflict_trap.REPORT_SHARE, h.model, h.low, h.high))
     r = t.loc["recurrence_past_war"]
     rows.append(row("conflict trap", "parties with a past war and an ended episode that "
-                    "fight again", "Walter 2010 (57% of countries with a civil war had "
-                    "another)", 0.57, r.model, r.low, r.high))
+                    "fight again (within a 3-year run)",
+                    "Walter 2010 (57% of countries with a civil war had another)", 0.57,
+                    r.model, r.low, r.high))
     return rows
 
 

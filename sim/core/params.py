@@ -229,7 +229,8 @@ class DynamicsParams:
 
     One step of length ``dt`` weeks (``Params.step_days / 7``)::
 
-        h ← max(0, h + dt·(k·W·h̃ − a∘h + g + mob(h) − weariness − cost + shocks)
+        h ← max(0, h + dt·(k·W·h̃ − a∘h + g + mob(h) − weariness + war economy − cost
+                    + shocks)
                     + noise_sd·√dt·ε)
 
     where ``h̃`` is hostility as perceived, with misperception noise.
