@@ -36,8 +36,8 @@ UNCERTAINTIES: dict[str, list[float]] = {
     "dynamics.reaction": [0.1, 0.3],
     "dynamics.grievance_mean": [0.06, 0.1],
     "dynamics.noise_sd": [0.08, 0.16],
-    "dynamics.weariness_rate": [0.5, 2.0],        # × the default (see _scaled)
-    "history.grievance_boost": [0.5, 2.0],        # × the default
+    "dynamics.weariness_rate": [0.5, 2.0],        # × the default (SCALED)
+    "history.grievance_boost": [0.5, 2.0],        # × the default (SCALED)
     "instruments.statement.force": [0.04, 0.16],
     "instruments.fact_finding.accountability": [0.05, 0.2],
     "instruments.envoy.base_rate": [0.075, 0.3],
