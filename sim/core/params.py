@@ -821,7 +821,9 @@ class EnvoyParams:
         unit="1/grievance", ge=0, le=1000, source="Bercovitch 1996 (as summarised: mediation "
         "succeeded in 64% of disputes with 100-500 fatalities, 39% with over 10,000): chosen "
         "so that after two years at violence (grievance +0.26, will to settle 0.5 -> 1 by "
-        "ripeness) the chance is 39/64 of that at onset; Zartman (ripeness)")
+        "ripeness) the chance is 39/64 of that at onset, on the model before issue 17; "
+        "with issue 17's calibrated grievance memory the excess after two years is about "
+        "0.06 and the factor about 0.76 (not re-derived); Zartman (ripeness)")
     moral_hazard: float = param(
         0.25, help="Inducements can raise escalation: a party whose neighbour holds an "
         "agreement's peace dividend (the inducement) sees escalation rewarded; its cost of "
