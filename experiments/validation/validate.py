@@ -102,7 +102,8 @@ def threshold_rows(out: Path, quick: bool) -> list[dict]:
 def duration_rows(out: Path, quick: bool, record_csv: Path) -> list[dict]:
     seeds = list(range(1000, 1000 + SEEDS["durations"][quick]))
     years = 5.0 if quick else 30.0
-    record, sources = calibrate.record_targets(ucdp_targets.episodes(pd.read_csv(record_csv)))
+    record_ep = ucdp_targets.episodes(pd.read_csv(record_csv))
+    record, sources = calibrate.record_targets(record_ep)
     runner = calibrate.Runner([], years, 52.0, jobs=1 if quick else 2)
     try:
         table, episodes = calibrate.check(runner, {"defaults": {}}, record, sources, seeds)
@@ -111,7 +112,6 @@ def duration_rows(out: Path, quick: bool, record_csv: Path) -> list[dict]:
     folder = out / "durations"
     _common.save_table(table, folder, "durations")
     _common.save_table(episodes["defaults"], folder, "episodes")
-    record_ep = ucdp_targets.episodes(pd.read_csv(record_csv))
     model_ep = episodes["defaults"]
     curves = [(record_ep.years, f"UCDP/PRIO 1946–2013, intrastate ({len(record_ep)})", "-")]
     if len(model_ep):
