@@ -410,7 +410,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.is_file():
         sys.exit(f"--data: {args.data} is not a file (the dataset is in data/ucdp/)")
     clock = _common.Clock()
-    record, sources = record_targets(ucdp_targets.episodes(pd.read_csv(args.data)))
+    record_ep = ucdp_targets.episodes(pd.read_csv(args.data))
+    record, sources = record_targets(record_ep)
     runner = Runner(args.set, args.years, args.join_weeks, args.jobs)
     try:
         print(f"searching: {args.trials} trials × {len(seeds)} runs of {args.years:g} years")
@@ -434,7 +435,6 @@ def main(argv: list[str] | None = None) -> int:
     shown = table[table.setting == "found"].drop(columns=["setting", "source"])
     _common.show("Profile of the optimum", profiled)
     _common.show("The calibrated model against its targets (fresh seeds)", shown)
-    record_ep = ucdp_targets.episodes(pd.read_csv(args.data))
     curves = [(record_ep.years, f"UCDP/PRIO 1946–2013 ({len(record_ep)} episodes)", "-")]
     curves += [(ep.years, f"model {label} ({len(ep)} episodes)", style)
                for (label, ep), style in zip(episodes.items(), (":", "--", "-.")) if len(ep)]
