@@ -53,10 +53,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common
+import conflict_trap
 import durations_vs_record
 import ucdp_targets
 
 from sim.core.dynamics import Level
+from sim.core.params import Params, dotted_value
 
 NAME = "calibration"
 #: What is searched: (low, high, log scale). Ranges wide enough to hold every reading of
@@ -76,7 +78,7 @@ PARAMETERS: dict[str, tuple[float, float, bool]] = {
 #: ¶29 (World Bank WDR 2011): 90% of the 2000s' civil wars were in countries with a civil
 #: war in the previous 30 years. The model's analogue: the share of episodes starting
 #: after ``PRIOR_FROM_YEAR`` in parties with a war before week 0 or an earlier episode.
-PRIOR_CONFLICT_SHARE = 0.90
+PRIOR_CONFLICT_SHARE = conflict_trap.REPORT_SHARE
 PRIOR_SOURCE = "¶29 (World Bank WDR 2011, from Walter's background paper)"
 PRIOR_FROM_YEAR = 10.0
 #: target → scale of the distance ("log": log of a length; "logit": a share)
@@ -118,7 +120,9 @@ LABELS: dict[str, str] = {
 #: risk, so it cannot set how violent the stylised world is; the prototype does.
 PROTOTYPE = {"spells_per_run_3y": 9.0, "armed_conflict_3y": 0.57}
 PROTOTYPE_SOURCE = "DESIGN.md §3 prototype (60 parties, 3 years)"
-DEFAULT_HORIZON_WEEKS = 156
+DEFAULT_HORIZON_WEEKS = Params.__dataclass_fields__["horizon_weeks"].default
+#: lengths (years) are floored here before the log (an empty sample is finite): 9 hours
+LOG_FLOOR = 1e-3
 #: shares are clipped this far from 0 and 1 before the logit (an empty tail is finite)
 EPS = 0.005
 #: bootstrap resamples of whole runs for the check's intervals
@@ -172,7 +176,7 @@ def record_targets(record: pd.DataFrame) -> tuple[dict[str, float], dict[str, st
 
 def scaled(value: float, scale: str) -> float:
     if scale == "log":
-        return math.log(max(value, 1e-3))
+        return math.log(max(value, LOG_FLOOR))
     p = min(max(value, EPS), 1 - EPS)
     return math.log(p / (1 - p))
 
@@ -185,7 +189,7 @@ def distance(model: dict[str, float], record: dict[str, float],
     for name, scale in targets.items():
         m = model.get(name, math.nan)
         if m != m:
-            m = 1e-3 if scale == "log" else EPS
+            m = LOG_FLOOR if scale == "log" else EPS
         total += (scaled(m, scale) - scaled(record[name], scale)) ** 2
     return total
 
@@ -194,16 +198,11 @@ def distance(model: dict[str, float], record: dict[str, float],
 def _one_run(job: tuple[object, int, float]) -> tuple[pd.DataFrame, dict]:
     """One seeded run's joined episodes and its default-horizon counts (a pool job)."""
     from sim.core.metrics import episodes as spells_of
-    from sim.core.model import ConflictModel
 
     params, seed, join_weeks = job
-    params.seed = seed
-    model = ConflictModel(params).run()
-    levels, weeks = model.level_history, model.weeks
-    ep = durations_vs_record.model_episodes(levels, weeks, join_weeks, seed,
-                                            model.state.past_war)
-    first = levels[:DEFAULT_HORIZON_WEEKS + 1]  # week 0 to the default horizon
-    spells = spells_of(first, weeks[:len(first)])
+    model, ep = durations_vs_record.run_one(params, seed, join_weeks)
+    first = model.level_history[:DEFAULT_HORIZON_WEEKS + 1]  # week 0 to the default horizon
+    spells = spells_of(first, model.weeks[:len(first)])
     return ep, {"run": seed, "spells_3y": int((spells.start_week > 0).sum()),
                 "armed_conflict_3y": int((first >= Level.ARMED_CONFLICT).any())}
 
@@ -381,7 +380,7 @@ def current_defaults() -> dict[str, float]:
     import sim
 
     params = sim.compose(["policy=none"])
-    return {k: getattr(getattr(params, k.split(".")[0]), k.split(".")[1]) for k in PARAMETERS}
+    return {k: dotted_value(params, k) for k in PARAMETERS}
 
 
 def main(argv: list[str] | None = None) -> int:

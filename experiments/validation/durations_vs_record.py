@@ -78,16 +78,19 @@ def model_episodes(levels: np.ndarray, weeks: np.ndarray, join_weeks: float,
     return ep
 
 
-def collect(params, seeds: list[int], join_weeks: float) -> pd.DataFrame:
+def run_one(params, seed: int, join_weeks: float):
+    """One seeded run and its joined episodes: (model, episodes)."""
     from sim.core.model import ConflictModel
 
-    frames = []
-    for seed in seeds:
-        params.seed = seed
-        model = ConflictModel(params).run()
-        frames.append(model_episodes(model.level_history, model.weeks, join_weeks, seed,
-                                     model.state.past_war))
-    return pd.concat(frames, ignore_index=True)
+    params.seed = seed
+    model = ConflictModel(params).run()
+    return model, model_episodes(model.level_history, model.weeks, join_weeks, seed,
+                                 model.state.past_war)
+
+
+def collect(params, seeds: list[int], join_weeks: float) -> pd.DataFrame:
+    return pd.concat([run_one(params, seed, join_weeks)[1] for seed in seeds],
+                     ignore_index=True)
 
 
 def compare(model: pd.DataFrame, record: pd.DataFrame, years: float) -> pd.DataFrame:

@@ -82,7 +82,8 @@ def markdown(results: dict, n_points: int, args) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = _common.parser(NAME, __doc__, seeds=6)
     ap.add_argument("--trajectories", type=int, default=2, help="Morris trajectories")
-    ap.add_argument("--design-seed", type=int, default=1, help="seed of the Morris design")
+    ap.add_argument("--design-seed", type=int, default=ranking.DESIGN_SEED,
+                    help="seed of the Morris design")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes")
     ap.add_argument("--policies", nargs="+", default=None,
                     help="policies to rank (default: every shipped policy)")

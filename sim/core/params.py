@@ -118,6 +118,12 @@ PREVIOUS_SCENARIO_VALUES: dict[str, dict[str, Any]] = {
 #: ``network.kind``: the generated families of ``sim.core.network.FAMILIES``, and files.
 NETWORK_KINDS = ("regional_blocks", "small_world", "scale_free", "file")
 PROTOTYPE = "DESIGN.md §3 prototype, calibrated (docs/model.md, Calibration)"
+#: Defaults other defaults are derived from (each typed once): the exogenous noise on
+#: hostility (the observers' filters assume it), the election period's extra drive and
+#: the mean restraint (their ratio is the observers' election alert).
+NOISE_SD = 0.12
+ELECTION_TENSION = 0.1
+RESTRAINT_MEAN = 0.4
 CALIBRATED = ("calibrated to UCDP/PRIO: make calibrate (docs/model.md, Calibration to the "
               "record)")
 
@@ -239,7 +245,7 @@ class DynamicsParams:
     reaction: float = param(0.2, help="k: how strongly a party reacts to its neighbours' "
                             "perceived hostility (Richardson's defence coefficient).",
                             unit="1/week", ge=0, le=100, source=PROTOTYPE)
-    restraint_mean: float = param(0.4, help="a: mean restraint, the rate at which a "
+    restraint_mean: float = param(RESTRAINT_MEAN, help="a: mean restraint, the rate at which a "
                                   "party's hostility relaxes on its own (Richardson's "
                                   "fatigue/expense coefficient).", unit="1/week", gt=0,
                                   le=100, source=PROTOTYPE)
@@ -256,7 +262,7 @@ class DynamicsParams:
     initial_hostility_sd: float = param(0.1, help="Spread of hostility at week 0 (normal, "
                                         "truncated at 0).", unit="hostility", ge=0,
                                         le=MAX_HOSTILITY)
-    noise_sd: float = param(0.12, help="Exogenous noise on hostility (events nobody "
+    noise_sd: float = param(NOISE_SD, help="Exogenous noise on hostility (events nobody "
                             "controls). 0 switches off every kind of noise, misperception "
                             "included.", unit="hostility/√week", ge=0, le=100, source=PROTOTYPE)
     misperception: float = param(1.0, help="Misperception: each party misreads each "
@@ -400,8 +406,8 @@ class ShockParams:
     election_interval_weeks: int = param(208, help="Weeks between a party's elections "
                                          "(first one at a random week).", unit="weeks",
                                          ge=1, le=5200)
-    election_tension: float = param(0.1, help="Extra grievance drive during an election "
-                                    "period in a divided society (winner-takes-all, "
+    election_tension: float = param(ELECTION_TENSION, help="Extra grievance drive during "
+                                    "an election period in a divided society (winner-takes-all, "
                                     "¶38-¶40).", unit="hostility/week", ge=0, le=100,
                                     source="¶38-¶40; calibrated")
     election_lead_weeks: int = param(6, help="Weeks before the vote that tension rises.",
@@ -453,7 +459,7 @@ class WarningParams:
         "exponentially weighted share: about the last 1/this warnings count).", unit="share",
         gt=0, le=1, source="modelling choice")
     tracking_sd: float = param(
-        0.12, help="Sd of a week's change in a party's hostility in the observers' model of "
+        NOISE_SD, help="Sd of a week's change in a party's hostility in the observers' model of "
         "it (a random walk): each observer filters its reports with a Kalman filter that "
         "knows its own error (observation_noise_sd), and warns on its estimate, not on one "
         "report. 0: it warns on each raw report.", unit="hostility/√week", ge=0, le=10,
@@ -471,8 +477,9 @@ class WarningParams:
         "lagged: docs/model.md 7.13 says how little this does at the default lags).",
         source="¶36; modelling choice")
     election_alert: float = param(
-        0.25, help="In a party's election period (known from the calendar) observers "
-        "warn at their threshold minus this.", unit="hostility", ge=0, le=MAX_HOSTILITY,
+        ELECTION_TENSION / RESTRAINT_MEAN, help="In a party's election period (known from "
+        "the calendar) observers warn at their threshold minus this.", unit="hostility",
+        ge=0, le=MAX_HOSTILITY,
         source="¶45 (anticipate threshold moments such as elections); the rise an election "
         "period adds at equilibrium, shocks.election_tension / dynamics.restraint_mean = "
         "0.1/0.4")
@@ -1385,6 +1392,14 @@ def _build(cls: type, data: Any, prefix: str, problems: list) -> Any:
                      for k, v in enumerate(value)]
         kwargs[key] = value
     return cls(**kwargs)
+
+
+def dotted_value(params: Any, dotted: str) -> Any:
+    """The value of a dotted parameter name (``dynamics.reaction``) in ``params``."""
+    node = params
+    for part in dotted.split("."):
+        node = getattr(node, part)
+    return node
 
 
 def with_overrides(params: Params, overrides: dict[str, Any]) -> Params:

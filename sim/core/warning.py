@@ -551,25 +551,25 @@ class EarlyWarning:
             "blocked": t.column("blocked").astype(bool)})
 
 
-def _row_sum(a: np.ndarray) -> np.ndarray:
-    """``a.sum(axis=0)`` for the few layers of observers, as row additions (faster for
-    2-3 rows)."""
+def _fold_rows(a: np.ndarray, op) -> np.ndarray:
+    """``op.reduce(a, axis=0)`` for the few layers of observers, as row operations in
+    place (faster for 2-3 rows); all zeros (False) for no rows."""
     if not a.shape[0]:
-        return np.zeros(a.shape[1])
-    total = a[0].copy()
+        return np.zeros(a.shape[1], dtype=a.dtype)
+    out = a[0].copy()
     for row in a[1:]:
-        total += row
-    return total
+        op(out, row, out=out)
+    return out
+
+
+def _row_sum(a: np.ndarray) -> np.ndarray:
+    """``a.sum(axis=0)`` over the observer layers."""
+    return _fold_rows(a, np.add)
 
 
 def _row_any(a: np.ndarray) -> np.ndarray:
-    """``a.any(axis=0)`` for a few boolean rows, as row ors."""
-    if not a.shape[0]:
-        return np.zeros(a.shape[1], dtype=bool)
-    out = a[0].copy()
-    for row in a[1:]:
-        out |= row
-    return out
+    """``a.any(axis=0)`` over the observer layers (boolean rows)."""
+    return _fold_rows(a, np.logical_or)
 
 
 class RiskScore:

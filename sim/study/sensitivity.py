@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.core.params import ParameterError, Params, with_overrides
+from sim.core.params import ParameterError, Params, dotted_value, with_overrides
 from sim.study.sweep import run_replications
 
 METHODS = ("sobol", "morris")
@@ -89,12 +89,9 @@ def point_overrides(params: Params, problem: dict[str, Any], row: np.ndarray
 
 def _cast(params: Params, dotted: str, value: float):
     """Integer parameters get integer values (rounded), others stay float."""
-    node = params
-    *path, leaf = dotted.split(".")
-    for part in path:
-        node = getattr(node, part)
-    return int(round(value)) if isinstance(getattr(node, leaf), int) and not isinstance(
-        getattr(node, leaf), bool) else float(value)
+    current = dotted_value(params, dotted)
+    return int(round(value)) if isinstance(current, int) and not isinstance(
+        current, bool) else float(value)
 
 
 def indices_from_runs(runs: pd.DataFrame, problem: dict[str, Any], method: str,
