@@ -61,6 +61,37 @@ def button(rc, label):
     return rc.find(v.Btn, children=[label]).widget
 
 
+def with_class(rc, kind, name):
+    """The one widget of type ``kind`` with CSS class ``name``."""
+    found = [w for w in rc.find(kind).widgets if name in (w.class_ or "").split()]
+    assert len(found) == 1, (name, len(found))
+    return found[0]
+
+
+def number_input(rc, key):
+    """The number input of the sidebar setting ``key`` (dots written ``__``)."""
+    return with_class(rc, v.TextField, f"prevsim-input-{key}")
+
+
+def type_into(widget, text):
+    """Type ``text`` and press Enter (number inputs apply on Enter or on leaving)."""
+    widget.v_model = str(text)
+    widget.fire_event("keyup.enter", None)
+
+
+def wait_for_text(rc, fragment, timeout=60.0):
+    """Wait until some text on the page contains ``fragment`` (tasks run in threads)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        hits = [t for t in texts(rc) if fragment in t]
+        if hits:
+            return hits[0]
+        time.sleep(0.05)
+    raise AssertionError(f"no text with {fragment!r} within {timeout} s")
+
+
 def test_page_renders_network_timeline_and_controls(built):
     box, rc = render_page()
     labels = {tuple(b.children) for b in rc.find(v.Btn).widgets}
@@ -71,9 +102,18 @@ def test_page_renders_network_timeline_and_controls(built):
     assert all(image.value[:4] == b"\x89PNG" for image in images)
     assert "Week 0 of 156" in texts(rc)
     assert len(built) == 1 and built[0].params.policy.name == app.START_POLICY
-    sliders = {s.label for s in rc.find(v.Slider).widgets}
-    assert {"Response delay (days)", "UN warning threshold (hostility)", "Seed",
-            "Reaction (1/week)"} <= sliders
+    shown = texts(rc)
+    for label in ("Response delay: from the warning to the decision (days)",
+                  "UN warns at hostility", "World (seed)",
+                  "Reaction to neighbours' hostility (1/week)"):
+        assert label in shown, label
+    # every value is shown, in a number input beside its slider
+    for key, spec in app.model_params().items():
+        if spec["type"].startswith("Slider"):
+            assert float(number_input(rc, key).v_model) == float(spec["value"]), key
+    # Mesa's leftovers are gone: no threads checkbox, no raw "Time:", no interval in ms
+    assert not rc.find(v.Checkbox).widgets
+    assert not [t for t in shown if t.startswith("Time:") or "Interval (ms)" in t]
     rc.close()
 
 
@@ -132,17 +172,32 @@ def test_reset_builds_the_model_from_the_new_keyword_values(built):
     box, rc = render_page()
     selects = {s.label: s for s in rc.find(v.Select).widgets}
     selects["Policy"].v_model = "fact_finding"
-    sliders = {s.label: s for s in rc.find(v.Slider).widgets}
-    sliders["Response delay (days)"].v_model = 60
-    sliders["Seed"].v_model = 5
+    selects["Resources and institutions"].v_model = "more_envoys"
+    type_into(number_input(rc, "policy__response_delay_days"), 60)
+    type_into(number_input(rc, "seed"), 5)
     button(rc, "Step").click()
+    assert any(t.startswith("Settings changed since the last Reset") for t in texts(rc))
     button(rc, "Reset").click()
     model = built[-1]
     assert isinstance(model, app.DashboardModel) and model.steps == 0
     assert model.params.policy.name == "fact_finding"
     assert model.params.policy.response_delay_days == 60
-    assert model.params.seed == 5
+    assert model.params.seed == 5 and model.params.un.mediators == 6
     assert "Week 0 of 156" in texts(rc)
+    assert not any(t.startswith("Settings changed") for t in texts(rc))
+    rc.close()
+
+
+def test_a_bad_value_names_field_value_and_rule_and_changes_nothing(built):
+    box, rc = render_page()
+    type_into(number_input(rc, "seed"), -3)
+    type_into(number_input(rc, "un__warning_threshold"), 0)
+    errors = [t for t in texts(rc) if "is not allowed" in t]
+    assert "World (seed): seed = -3 is not allowed; it must be ≥ 0" in errors
+    assert ("UN warns at hostility: un.warning_threshold = 0 is not allowed; it must be > 0"
+            in errors)
+    button(rc, "Reset").click()
+    assert built[-1].params.seed == 0 and built[-1].params.un.warning_threshold == 0.95
     rc.close()
 
 
@@ -196,19 +251,55 @@ def test_compare_runs_the_same_world_twice():
     assert none.events.query("kind == 'action'").empty
 
 
-def test_compare_view_shows_both_runs_and_their_outcomes(built):
+def tab(rc, index):
+    rc.find(v.Tabs).widget.v_model = index
+
+
+def test_compare_runs_many_worlds_with_the_sidebar_settings_as_they_are_now(built):
     box, rc = render_page()
-    tabs = rc.find(v.Tabs).widget
-    tabs.v_model = 1
+    type_into(number_input(rc, "seed"), 4)  # no Reset: Compare still uses seed 4
+    tab(rc, 1)
+    assert any("from its world (seed 4)" in t for t in texts(rc))
+    type_into(with_class(rc, v.TextField, "prevsim-worlds"), 3)
+    assert "worlds seeds 4–6" in texts(rc)
+    button(rc, "Run both on 3 worlds").click()
+    headline = wait_for_text(rc, "Acting after 90 days instead of 7")
+    assert "over 3 worlds (seeds 4–6)" in headline and "[" in headline
+    wait_for_text(rc, "The world shown is seed")
     images = rc.find(ipywidgets.Image).widgets
-    compare = [i for i in images if "prevsim-compare-timeline" in i._dom_classes]
-    assert len(compare) == 2
+    classes = [c for i in images for c in i._dom_classes]
+    assert classes.count("prevsim-compare-timeline") == 2
+    assert "prevsim-compare-worlds" in classes
     html = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets
             if "prevsim-outcomes" in (w.unsafe_innerHTML or "")]
-    assert any('data-run="diff"' in h for h in html)
-    runs = built[1:]
-    assert len(runs) == 2 and runs[0].params.seed == runs[1].params.seed
-    assert {r.params.policy.response_delay_days for r in runs} == {7.0, 60.0}
+    assert any('data-run="interval"' in h for h in html)
+    typical = built[-2:]  # the typical world, A and B
+    assert typical[0].params.seed == typical[1].params.seed in (4, 5, 6)
+    assert [r.params.policy.response_delay_days for r in typical] == [7.0, 90.0]
+    rc.close()
+
+
+def test_the_curve_tab_draws_outcome_against_delay(built):
+    box, rc = render_page()
+    tab(rc, 2)
+    type_into(with_class(rc, v.TextField, "prevsim-curve-worlds"), 2)
+    button(rc, "Draw the curve on 2 worlds").click()
+    trend = wait_for_text(rc, "Policy envoy, acting after 180 days instead of 0")
+    assert "over 2 worlds (seeds 0–1)" in trend
+    rc.close()
+
+
+def test_a_lesson_sets_the_controls_and_runs_its_comparison(built):
+    from sim.views.lessons import LESSONS
+
+    lesson = LESSONS[0]
+    box, rc = render_page()
+    tab(rc, 3)
+    with_class(rc, v.Btn, f"prevsim-lesson-{lesson.key}").click()
+    assert rc.find(v.Tabs).widget.v_model == 1
+    assert int(number_input(rc, "seed").v_model) == lesson.seed
+    headline = wait_for_text(rc, f"over {lesson.worlds} worlds", timeout=120)
+    assert f"(seeds {lesson.seed}–{lesson.seed + lesson.worlds - 1})" in headline
     rc.close()
 
 

@@ -18,35 +18,41 @@ from typing import Any
 
 from sim.core.params import Params
 
-__all__ = ["CONTROLS", "START_POLICY", "Control", "baseline", "choices", "describe",
-           "effective_delay", "field_of", "label_of", "model_params", "settings_line",
-           "start_value"]
+__all__ = ["CONTROL", "CONTROLS", "START_POLICY", "Control", "baseline", "check_value",
+           "choices", "describe", "effective_delay", "field_of", "label_of", "model_params",
+           "settings_line", "start_value"]
 
 #: The policy the dashboard opens with: one that acts, so the warning-to-action gap is
 #: visible at once (the command line's default is ``none``, the counterfactual).
 START_POLICY = "envoy"
 @dataclass(frozen=True)
 class Control:
-    """A slider for one parameter: its practical span; everything else is metadata."""
+    """A slider for one parameter: its practical span and its name in plain words;
+    everything else (default, unit, valid range, help) is the field's metadata."""
 
     name: str                 # dotted parameter name, e.g. "dynamics.reaction"
     lo: float | None = None   # practical span (within the field's ge/le bounds)
     hi: float | None = None
     step: float | None = None
+    words: str | None = None  # the label in plain words (the unit is added from metadata)
 
 
 #: The sliders, in sidebar order (scenario and policy selects come first).
 CONTROLS: tuple[Control, ...] = (
-    Control("policy.response_delay_days", 0, 365, 1),
-    Control("un.warning_threshold", 0.5, 2.5, 0.05),
-    Control("regional.warning_threshold", 0.5, 2.5, 0.05),
-    Control("seed", 0, 999, 1),
-    Control("network.n_parties", 10, 500, 10),
-    Control("horizon_weeks", 26, 520, 26),
-    Control("dynamics.reaction", 0, 0.6, 0.01),
-    Control("dynamics.noise_sd", 0, 0.4, 0.01),
-    Control("dynamics.mobilisation", 0, 1.0, 0.01),
+    Control("policy.response_delay_days", 0, 365, 1,
+            "Response delay: from the warning to the decision"),
+    Control("un.warning_threshold", 0.5, 2.5, 0.05, "UN warns at hostility"),
+    Control("regional.warning_threshold", 0.5, 2.5, 0.05,
+            "Regional body warns at hostility"),
+    Control("seed", 0, 999, 1, "World (seed)"),
+    Control("network.n_parties", 10, 500, 10, "Number of parties"),
+    Control("horizon_weeks", 26, 520, 26, "Length of the run"),
+    Control("dynamics.reaction", 0, 0.6, 0.01, "Reaction to neighbours' hostility"),
+    Control("dynamics.noise_sd", 0, 0.4, 0.01, "Random shocks"),
+    Control("dynamics.mobilisation", 0, 1.0, 0.01, "Mobilisation: violence begets violence"),
 )
+#: Each control by its dotted name.
+CONTROL = {c.name: c for c in CONTROLS}
 
 _COMPOSE_LOCK = threading.Lock()  # Hydra's config loader is not known to be thread-safe
 
@@ -106,14 +112,35 @@ def label_of(dotted: str) -> str:
     for suffix, word in _UNIT_SUFFIX.items():
         if name.endswith(suffix):
             name, unit = name[: -len(suffix)], word
-    if name.startswith("n_"):
+    words = CONTROL[dotted].words if dotted in CONTROL else None
+    if words:
+        text = words
+    elif name.startswith("n_"):
         text, unit = "number of " + name[2:], "-"
     else:
         text = name.replace("_", " ")
-    prefix = _SECTION.get(path[0], path[0] + " ") if path else ""
+    prefix = _SECTION.get(path[0], path[0] + " ") if path and not words else ""
     text = prefix + text if prefix else text
     text = text[0].upper() + text[1:]
-    return text if unit in ("-", "", None) else f"{text} ({unit})"
+    bare = unit in ("-", "", None) or (words is not None and unit in words)
+    return text if bare else f"{text} ({unit})"
+
+
+def check_value(dotted: str, value: Any) -> str | None:
+    """Why ``value`` is not allowed for the control ``dotted`` (naming the field, the
+    value and the rule), or None if it is: the field's own bounds (``sim.core.params``)."""
+    f, _ = field_of(dotted)
+    meta = f.metadata
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return f"{label_of(dotted)}: {dotted} needs a number"
+    rules = (("ge", lambda v, b: v >= b, "≥"), ("gt", lambda v, b: v > b, ">"),
+             ("le", lambda v, b: v <= b, "≤"), ("lt", lambda v, b: v < b, "<"))
+    for key, ok, sign in rules:
+        bound = meta.get(key)
+        if bound is not None and not ok(value, bound):
+            return (f"{label_of(dotted)}: {dotted} = {value:g} is not allowed; it must be "
+                    f"{sign} {bound:g}")
+    return None
 
 
 def _bounds(f: dataclasses.Field, control: Control, value: float) -> tuple[float, float]:
@@ -137,7 +164,8 @@ def choices(group: str) -> list[str]:
 
 
 def model_params() -> dict[str, dict]:
-    """SolaraViz ``model_params``: scenario and policy selects, then :data:`CONTROLS`.
+    """The sidebar's settings (Mesa's ``model_params`` format): scenario, policy and
+    resources (``configs/lever/``) selects, then :data:`CONTROLS`.
 
     Keys are :class:`DashboardModel` keyword arguments (dots written ``__``)."""
     base = baseline()
@@ -146,6 +174,8 @@ def model_params() -> dict[str, dict]:
                           "values": choices("scenario"), "label": "Scenario"},
         "policy": {"type": "Select", "value": base.policy.name,
                    "values": choices("policy"), "label": "Policy"},
+        "lever": {"type": "Select", "value": "baseline", "values": choices("lever"),
+                  "label": "Resources and institutions"},
     }
     for control in CONTROLS:
         f, _ = field_of(control.name)

@@ -20,6 +20,7 @@ from typing import Any
 
 from sim.core.metrics import OUTCOMES, Kind
 from sim.core.model import ConflictModel
+from sim.core.params import Params
 from sim.views.controls import (
     START_POLICY,
     _compose,
@@ -29,7 +30,8 @@ from sim.views.controls import (
     start_value,
 )
 
-__all__ = ["SHOWN", "DashboardModel", "compare_runs", "new_visitor_model", "outcomes_html"]
+__all__ = ["SHOWN", "DashboardModel", "compare_runs", "new_visitor_model", "outcomes_html",
+           "settings_overrides", "settings_params", "gap_story", "outcome_label"]
 
 #: The outcomes the page shows, in order (keys of ``sim.metrics.OUTCOMES``).
 SHOWN: tuple[str, ...] = (
@@ -44,7 +46,8 @@ class DashboardModel(ConflictModel):
 
     Args:
         scenario_name, policy: names of ``configs/scenario/`` and ``configs/policy/``
-            files (``None``: the dashboard's start, :func:`baseline`).
+            files (``None``: the dashboard's start, :func:`baseline`); ``lever=`` (in
+            ``controls``) a ``configs/lever/`` file (the institutions' resources).
         scenario: a scenario name, or the ``mesa.experimental`` Scenario object that
             SolaraViz passes on Reset (ignored: PrevSim's scenarios are config files).
         rng: a seed (int) or numpy Generator/SeedSequence, as Mesa passes it.
@@ -68,21 +71,7 @@ class DashboardModel(ConflictModel):
         if scenario_name is None and isinstance(scenario, str):
             scenario_name = scenario
         self.dashboard_kwargs = {"scenario_name": scenario_name, "policy": policy, **controls}
-        overrides = [f"scenario={scenario_name}"] if scenario_name else []
-        overrides.append(f"policy={policy or START_POLICY}")
-        applied: dict[str, Any] = {}
-        for key, value in controls.items():
-            dotted = key.replace("__", ".")
-            try:
-                unmoved = _same(value, start_value(dotted))
-            except (KeyError, AttributeError):
-                unmoved = False  # not a parameter: let compose name it
-            if unmoved and dotted not in exact:
-                continue
-            applied[dotted] = value
-            overrides.append(f"{dotted}={_hydra_value(value)}")
-        self.overrides = tuple(overrides)
-        self.applied = applied
+        self.overrides, self.applied = settings_overrides(self.dashboard_kwargs, exact)
         self.lock = threading.RLock()
         self.render_context = None  # set by the page that shows this model
         super().__init__(_compose(self.overrides), rng=rng)
@@ -125,6 +114,39 @@ class DashboardModel(ConflictModel):
                 self.step()
 
 
+def settings_overrides(settings: dict[str, Any], exact: tuple[str, ...] = ()
+                       ) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The Hydra overrides of the dashboard's settings (:class:`DashboardModel`'s keyword
+    arguments: ``scenario_name``, ``policy``, ``lever`` and controls with dots written
+    ``__``) and the controls they apply. A control at its starting value is left to the
+    scenario and policy unless it is named in ``exact``."""
+    settings = dict(settings)
+    scenario_name = settings.pop("scenario_name", None)
+    policy = settings.pop("policy", None)
+    lever = settings.pop("lever", None)
+    overrides = [f"scenario={scenario_name}"] if scenario_name else []
+    overrides.append(f"policy={policy or START_POLICY}")
+    if lever:
+        overrides.append(f"lever={lever}")
+    applied: dict[str, Any] = {}
+    for key, value in settings.items():
+        dotted = key.replace("__", ".")
+        try:
+            unmoved = _same(value, start_value(dotted))
+        except (KeyError, AttributeError):
+            unmoved = False  # not a control (e.g. an instrument's actor): always applied
+        if unmoved and dotted not in exact:
+            continue
+        applied[dotted] = value
+        overrides.append(f"{dotted}={_hydra_value(value)}")
+    return tuple(overrides), applied
+
+
+def settings_params(settings: dict[str, Any], exact: tuple[str, ...] = ()) -> Params:
+    """The parameters of the dashboard's settings, composed as ``python -m sim`` does."""
+    return _compose(settings_overrides(settings, exact)[0])
+
+
 def new_visitor_model() -> DashboardModel:
     """A fresh model at the dashboard's starting values (one per visitor)."""
     return DashboardModel(**{k: v["value"] for k, v in model_params().items()})
@@ -155,6 +177,63 @@ def compare_runs(model: DashboardModel, mode: str, a: Any, b: Any
     return runs[0], runs[1]
 
 
+# ------------------------------------------------------------------ the gap in words
+#: Each part of the warning-to-action gap (``CrisisTable.WAITS``), read aloud.
+GAP_WORDS = {
+    "wait_trigger": "waiting for the trigger: the policy answers {trigger}, not the first "
+                    "warning",
+    "wait_agenda": "waiting on the agenda: the body leading was busy with as many other "
+                   "situations as it can handle at once",
+    "wait_decision": "deciding: the response delay you set ({delay:g} days), then the "
+                     "members' consensus (the less united, the longer) and any "
+                     "coordination between UN and regional body, taken at the next "
+                     "whole week",
+    "wait_consent": "waiting for the host government's consent (refusals are retried)",
+    "wait_resources": "waiting for resources: a free envoy or team, and money in the fund",
+    "wait_deployment": "deploying: the envoy's travel or the mission's set-up",
+}
+
+
+def _weeks(x: float) -> str:
+    return f"{x:g} week" + ("" if x == 1 else "s")
+
+
+def gap_story(model: ConflictModel) -> list[str]:
+    """The first answered crisis's warning-to-action gap in its parts, in words a trainer
+    can read aloud (first line: the crisis; then one line per part that took time; last:
+    all answered crises of the run). Empty while no crisis has been answered."""
+    from sim.core.warning import CrisisTable
+    from sim.views.controls import effective_delay
+
+    crises = model.crises
+    answered = crises[crises["action_week"].notna()]
+    if answered.empty:
+        return []
+    row = answered.loc[answered["warning_week"].idxmin()]
+    gap = float(row["warning_to_action_weeks"])
+    triggers = sorted({s.trigger for s in model.params.policy.instruments})
+    values = {"trigger": " or ".join(triggers) or "its trigger",
+              "delay": effective_delay(model.params)}
+    lines = [f"Why the first gap is {_weeks(gap)}: party {row['party']} was warned of by "
+             f"{row['warned_by'] or 'an observer'} in week {row['warning_week']:g}; the "
+             f"first action on the ground came in week {row['action_week']:g}. It was"]
+    zero = []
+    for name in CrisisTable.WAITS:
+        part = float(row[name])
+        if part > 0:
+            lines.append(f"{_weeks(part)} {GAP_WORDS[name].format(**values)};")
+        else:
+            zero.append(GAP_WORDS[name].split(":")[0].split(" (")[0])
+    if zero:
+        lines.append("no time " + ", ".join(zero) + ".")
+    means = answered[list(CrisisTable.WAITS)].mean()
+    longest = str(means.idxmax())
+    lines.append(f"Over all {len(answered)} answered crises of this run the gap averages "
+                 f"{answered['warning_to_action_weeks'].mean():.1f} weeks, most of it "
+                 f"{GAP_WORDS[longest].split(':')[0]} ({means[longest]:.1f} weeks).")
+    return lines
+
+
 # ------------------------------------------------------------------ formatting
 def _fmt(key: str, value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -168,6 +247,13 @@ def _fmt(key: str, value: Any) -> str:
     return str(value)
 
 
+def outcome_label(key: str) -> str:
+    """An outcome's label with its unit where the unit says more than the label."""
+    o = OUTCOMES[key]
+    return o.label if o.kind is Kind.PROPORTION or o.unit in ("USD", o.key) else (
+        f"{o.label} ({o.unit})")
+
+
 def outcomes_html(columns: dict[str, dict], diff: bool = False) -> str:
     """An HTML table of outcomes, one column per run (``data-key`` on each cell)."""
     names = list(columns)
@@ -176,9 +262,7 @@ def outcomes_html(columns: dict[str, dict], diff: bool = False) -> str:
         head += "<th>B − A</th>"
     rows = []
     for key in SHOWN:
-        o = OUTCOMES[key]
-        label = o.label if o.kind is Kind.PROPORTION or o.unit in ("USD", o.key) else (
-            f"{o.label} ({o.unit})")
+        label = outcome_label(key)
         cells = "".join(
             f'<td data-key="{key}" data-run="{i}">{_fmt(key, columns[n].get(key))}</td>'
             for i, n in enumerate(names))

@@ -14,6 +14,7 @@ state), so figures can be drawn from several threads (one per dashboard visitor)
   moves the envoy markers for each week (no re-layout, no re-draw of the edges' geometry).
 * :class:`TimelinePainter` draws parties per level over time with warnings and actions
   on the time axis and the warning-to-action gaps shaded (axes built once, data redrawn).
+  ``ymax`` puts two runs on the same y axis (:func:`peak_above_stable` of both).
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ if TYPE_CHECKING:
     from sim.core.model import ConflictModel
 
 __all__ = ["LEVEL_COLOURS", "LEVEL_LABELS", "NetworkPainter", "TimelinePainter",
-           "envoy_spells", "envoys_at", "envoys_now", "network_layout", "plot_run",
+           "envoy_spells", "envoys_at", "envoys_now", "network_layout", "peak_above_stable",
+           "plot_run",
            "timeline_figure"]
 
 #: Colour of each escalation level 0-4: grey (stable) to dark red (armed conflict).
@@ -393,10 +395,12 @@ class TimelinePainter(_Painter):
 
     def __init__(self, model: "ConflictModel", *, width: float = 9.0, height: float = 4.6,
                  dpi: int = 100, title: str | None = None, legend: str | None = "right",
-                 fast: bool = True, gap_text: bool = True, fontsize: float = 8.0):
+                 fast: bool = True, gap_text: bool = True, fontsize: float = 8.0,
+                 ymax: float | None = None):
         self.model = model
         self.fast = fast
         self.fontsize = fontsize
+        self.ymax = ymax  # the y axis reaches at least this (two runs on the same scale)
         self.horizon = float(model.params.horizon_weeks)
         self.n = len(model.party_ids)
         self.fig = Figure(figsize=(width, height), dpi=dpi)
@@ -487,7 +491,8 @@ class TimelinePainter(_Painter):
         dyn: list = []
         counts = np.stack([(levels == lv).sum(axis=1) for lv in Level])  # (5, rows)
         above = counts[1:].sum(axis=0)
-        top = _nice_ceiling(max(float(above.max()) if above.size else 0.0, 4.0) * 1.08)
+        top = _nice_ceiling(max(float(above.max()) if above.size else 0.0, 4.0,
+                                self.ymax or 0.0) * 1.08)
         if top != self._top:  # the y axis changes: redraw the background once
             self._top = top
             ax.set_ylim(0, top)
@@ -535,6 +540,11 @@ class TimelinePainter(_Painter):
                 dyn.append(a_.axvline(now, color="#222222", linewidth=1.0, linestyle="--",
                                       zorder=6))
         self._dynamic = self._bands + self._animate(dyn + [self.gap_text])
+
+
+def peak_above_stable(model: "ConflictModel") -> int:
+    """The most parties above stable at any recorded week of ``model``."""
+    return int((model.level_history > 0).sum(axis=1).max())
 
 
 def _nice_ceiling(x: float) -> float:
