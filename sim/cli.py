@@ -92,6 +92,8 @@ def run_single(cfg: DictConfig) -> Path:
     folder = (Path(os.path.normpath(app.run_dir)) if app.run_dir
               else default_run_dir(params, started))
     check_written_size(params)
+    if app.plot == "compare":
+        check_compare(app.compare)
     model = ConflictModel(params)
     with writing_under(folder.parent if app.run_dir else RESULTS), \
             atomic_dir_for(folder) as tmp:
@@ -109,7 +111,25 @@ def run_single(cfg: DictConfig) -> Path:
         with writing_under(folder):
             for path in plot_run(model, folder):
                 print(f"figure: {path}")
+    elif app.plot == "compare":
+        from sim.views.worlds import plot_compare
+
+        with writing_under(folder):
+            paths = plot_compare(params, folder, app.compare.delays_days,
+                                 app.compare.worlds)
+        print("\n" + paths[-1].read_text(encoding="utf-8").rstrip())
+        for path in paths:
+            print(f"figure: {path}")
     return folder
+
+
+def check_compare(compare) -> None:
+    """``compare.delays_days`` holds two delays, each a number of days ≥ 0."""
+    delays = list(compare.delays_days)
+    if len(delays) != 2 or any(not isinstance(d, (int, float)) or isinstance(d, bool)
+                               or d < 0 for d in delays):
+        raise ParameterError([("compare.delays_days", delays,
+                               "two response delays in days, each ≥ 0 (A, then B)")])
 
 
 def check_written_size(params) -> None:

@@ -115,6 +115,17 @@ class SensitivityParams:
 
 
 @dataclass
+class CompareParams:
+    """The two-delay slide of ``plot=compare``: the same crisis, two delays, many worlds."""
+
+    delays_days: List[float] = param([7.0, 90.0], help="The two response delays compared, "
+                                     "A then B (each replaces every instrument's delay).",
+                                     unit="days")
+    worlds: int = param(30, help="Seeded worlds both delays run on, from the run's seed.",
+                        unit="worlds", ge=1, le=10_000)
+
+
+@dataclass
 class AppConfig(Params):
     """Params plus what only the command line needs (where to write, the study)."""
 
@@ -125,7 +136,10 @@ class AppConfig(Params):
     plot: str = param("", help="Figures of a single run written into its folder: "
                       "'timeline' writes timeline.png/.svg (levels, warnings, actions, the "
                       "warning-to-action gap) and network.gif (the network over time); "
-                      "empty: none.", choices=("", "timeline"))
+                      "'compare' writes compare.png, a slide of the run's settings at two "
+                      "delays on many worlds (compare.*); empty: none.",
+                      choices=("", "timeline", "compare"))
+    compare: CompareParams = field(default_factory=CompareParams)
     sensitivity: SensitivityParams = field(default_factory=SensitivityParams)
 
 

@@ -36,7 +36,8 @@ def test_cli_plot_timeline_writes_figures_in_the_run_folder(tmp_path):
     assert b"<svg" in (folder / "timeline.svg").read_bytes()[:2000]
     with Image.open(folder / "network.gif") as gif:
         assert gif.format == "GIF" and 10 <= gif.n_frames <= 41
-        assert max(gif.size) <= 600  # small: a slide, not a poster
+        assert gif.size[1] >= 1000  # projector-sized: a 1080p screen's height
+        assert gif.size[0] <= 1920
     with Image.open(folder / "timeline.png") as png:
         assert png.size[0] >= 1000
     assert not list(tmp_path.glob(".*")), "no temporary folder left beside the run"
@@ -150,3 +151,28 @@ def test_figures_are_the_same_bytes_each_time(tmp_path):
     first = figure_bytes(timeline_figure(model), "svg")
     again = figure_bytes(timeline_figure(model), "svg")
     assert first == again and b"<dc:date>" not in first
+
+
+def test_cli_plot_compare_writes_the_two_delay_slide(tmp_path):
+    folder = tmp_path / "run"
+    result = run_cli("plot=compare", "policy=envoy", "seed=2", "horizon_weeks=52",
+                     "compare.delays_days=[7,90]", "compare.worlds=3", f"run_dir={folder}")
+    assert result.returncode == 0, result.stderr
+    headline = (folder / "compare.txt").read_text(encoding="utf-8").splitlines()[0]
+    assert headline.startswith("Acting after 90 days instead of 7: ")
+    assert "over 3 worlds (seeds 2–4)" in headline and "[" in headline
+    assert headline in result.stdout
+    for name in ("compare.png", "compare_worlds.png"):
+        assert f"figure: {folder / name}" in result.stdout
+    with Image.open(folder / "compare.png") as png:
+        assert png.size == (2000, 1125)  # 16:9 at 150 dpi: a slide
+    assert not [n for n in listing(folder) if n.startswith(".") or n.endswith(".tmp")]
+
+
+def test_cli_plot_compare_refuses_a_bad_pair_of_delays_and_writes_nothing(tmp_path):
+    folder = tmp_path / "run"
+    result = run_cli("plot=compare", "compare.delays_days=[7,-1]", f"run_dir={folder}")
+    assert result.returncode == 2
+    assert "compare.delays_days" in result.stderr and "[7.0, -1.0]" in result.stderr
+    assert "each ≥ 0" in result.stderr
+    assert not folder.exists()

@@ -20,7 +20,7 @@ def delays():
 
 def test_both_settings_run_on_the_same_seeded_worlds(delays):
     assert delays.seeds.tolist() == [5, 6, 7, 8, 9, 10]  # from the sidebar's seed
-    a, b = (settings_params(s, delays.exact) for s in delays.settings)
+    a, b = delays.params
     assert a.policy.response_delay_days == 7 and b.policy.response_delay_days == 90
     # each world's outcomes are those of a plain run of that seed
     again = worlds.run_world(b, 8)

@@ -40,7 +40,8 @@ from sim.views.dashboard import SHOWN, outcome_label, settings_params
 
 __all__ = ["COMPARE_WORLDS", "CURVE_DELAYS", "CURVE_WORLDS", "LEADS", "MODES",
            "Comparison", "Curve", "compare_worlds", "delay_curve", "figure_compare",
-           "figure_curve", "money", "seeds_text", "setting_change", "world_runs"]
+           "figure_curve", "money", "seeds_text", "setting_change", "world_runs",
+           "compare_params", "plot_compare", "figure_slide"]
 
 #: Worlds the Compare tab runs by default: 2 × 30 runs, about 3 s on one core.
 COMPARE_WORLDS = 30
@@ -167,8 +168,7 @@ class Comparison:
 
     mode: str
     values: tuple[Any, Any]          # the two settings (days, policy, lever or lead)
-    settings: tuple[dict, dict]      # the dashboard settings of A and B
-    exact: tuple[str, ...]
+    params: tuple[Params, Params]    # the parameters of A and B (the seed aside)
     seeds: np.ndarray
     a: dict[str, np.ndarray]         # outcome -> one value per world
     b: dict[str, np.ndarray]
@@ -255,18 +255,22 @@ class Comparison:
         return rows
 
 
-def world_runs(comp: Comparison, seed: int | None = None):
-    """Settings A and B run on one world (default: the typical one), as dashboard models
-    with their records (for the timelines)."""
-    from sim.views.dashboard import DashboardModel
-
+def world_runs(comp: Comparison, seed: int | None = None
+               ) -> tuple[ConflictModel, ConflictModel]:
+    """Settings A and B run on one world (default: the typical one), with their records
+    (for the timelines and the gap's parts)."""
     seed = comp.typical_seed if seed is None else int(seed)
-    runs = []
-    for settings in comp.settings:
-        run = DashboardModel(exact=(*comp.exact, "seed"), **{**settings, "seed": seed})
-        run.advance()
-        runs.append(run)
-    return runs[0], runs[1]
+    return tuple(ConflictModel(with_overrides(p, {"seed": seed})).run() for p in comp.params)
+
+
+def compare_params(a: Params, b: Params, seeds, mode: str, values: tuple[Any, Any],
+                   progress: Progress | None = None) -> Comparison:
+    """Parameters ``a`` and ``b`` on each of ``seeds`` (their own seeds are ignored)."""
+    seeds = np.asarray(seeds, dtype=int)
+    total = 2 * seeds.size
+    out_a = _run_arm(a, seeds, progress, 0, total)
+    out_b = _run_arm(b, seeds, progress, seeds.size, total)
+    return Comparison(mode, tuple(values), (a, b), seeds, out_a, out_b)
 
 
 def compare_worlds(settings: dict[str, Any], mode: str, a: Any, b: Any,
@@ -278,12 +282,8 @@ def compare_worlds(settings: dict[str, Any], mode: str, a: Any, b: Any,
         raise ValueError(f"n_worlds must be at least 1, not {n_worlds!r}")
     start = int(settings.get("seed", 0) if first_seed is None else first_seed)
     seeds = np.arange(start, start + int(n_worlds))
-    (sa, exact), (sb, _) = setting_change(settings, mode, a), setting_change(settings, mode, b)
-    pa, pb = settings_params(sa, exact), settings_params(sb, exact)
-    total = 2 * seeds.size
-    out_a = _run_arm(pa, seeds, progress, 0, total)
-    out_b = _run_arm(pb, seeds, progress, seeds.size, total)
-    return Comparison(mode, (a, b), (sa, sb), exact, seeds, out_a, out_b)
+    pa, pb = (settings_params(*setting_change(settings, mode, v)) for v in (a, b))
+    return compare_params(pa, pb, seeds, mode, (a, b), progress)
 
 
 # ------------------------------------------------------------------ the curve
@@ -439,3 +439,59 @@ def figure_curve(curve: Curve, *, width: float = 10.0, height: float = 3.4,
     fig.suptitle(f"Outcome against delay: policy {curve.policy} on {len(curve.seeds)} "
                  f"worlds ({seeds_text(curve.seeds)})", fontsize=_FONT + 2)
     return fig
+
+
+def figure_slide(comp: Comparison, runs=None, *, dpi: int = 150) -> Figure:
+    """One 16:9 slide: the headline over the worlds, then the typical world under A and
+    B side by side on the same y axis, each with its warning-to-action gap."""
+    import textwrap
+
+    from sim.views.timeline import TimelinePainter, peak_above_stable
+
+    run_a, run_b = world_runs(comp) if runs is None else runs
+    top = max(peak_above_stable(run_a), peak_above_stable(run_b))
+    fig = Figure(figsize=(40 / 3, 7.5), dpi=dpi)  # 16:9
+    FigureCanvasAgg(fig)
+    def plain(text: str, width: int) -> str:  # no mathtext between two dollar signs
+        return textwrap.fill(text, width).replace("$", r"\$")
+
+    fig.text(0.03, 0.965, plain(comp.headline(), 100), fontsize=15,
+             fontweight="bold", color="#08306b", va="top")
+    for i, (tag, name, run) in enumerate((("A", comp.names[0], run_a),
+                                          ("B", comp.names[1], run_b))):
+        painter = TimelinePainter(run, width=6.4, height=5.0, dpi=dpi, title="",
+                                  legend="bottom", fast=False, fontsize=10, ymax=top)
+        painter.update()
+        ax = fig.add_axes((0.02 + 0.49 * i, 0.1, 0.47, 0.7))
+        ax.imshow(painter.rgba())
+        ax.set_axis_off()
+        ax.set_title(f"{tag}: {name} (world {comp.typical_seed})", fontsize=14, loc="left")
+    fig.text(0.03, 0.03, plain(comp.typical_text() + " " + comp.verdict(), 165),
+             fontsize=11, color="#333333", va="bottom")
+    return fig
+
+
+def plot_compare(params: Params, folder, delays=(7.0, 90.0), n_worlds: int = COMPARE_WORLDS
+                 ) -> list:
+    """``python -m sim plot=compare``: the run's settings with response delays A and B on
+    ``n_worlds`` worlds from its seed; writes ``compare.png`` (the slide),
+    ``compare_worlds.png`` (every world's difference) and ``compare.txt`` (the headline)
+    into ``folder`` atomically; returns their paths."""
+    from pathlib import Path
+
+    from sim.study.storage import write_atomic
+    from sim.views.timeline import figure_bytes
+
+    a, b = (with_overrides(params, {"policy__response_delay_days": float(d)}) for d in delays)
+    seeds = np.arange(params.seed, params.seed + int(n_worlds))
+    comp = compare_params(a, b, seeds, "delay", tuple(float(d) for d in delays))
+    contents = {
+        "compare.png": figure_bytes(figure_slide(comp), "png", dpi=150),
+        "compare_worlds.png": figure_bytes(figure_compare(comp, width=10, height=4.2),
+                                           "png", dpi=150),
+        "compare.txt": (comp.headline() + "\n" + comp.verdict() + "\n" + comp.typical_text()
+                        + "\n").encode("utf-8"),
+    }
+    folder = Path(folder)
+    return [write_atomic(folder / name, lambda p, data=data: p.write_bytes(data))
+            for name, data in contents.items()]
