@@ -176,3 +176,25 @@ def test_cli_plot_compare_refuses_a_bad_pair_of_delays_and_writes_nothing(tmp_pa
     assert "compare.delays_days" in result.stderr and "[7.0, -1.0]" in result.stderr
     assert "each ≥ 0" in result.stderr
     assert not folder.exists()
+
+
+def test_many_parties_show_event_counts_not_solid_bars():
+    from sim.views.dashboard import DashboardModel
+    from sim.views.timeline import MANY_EVENTS, NetworkPainter, TimelinePainter
+
+    model = DashboardModel(policy="envoy", network__n_parties=300, seed=1)
+    model.advance()
+    crises = model.crises
+    assert len(crises) > MANY_EVENTS  # the case of the issue: rows would be solid
+    painter = TimelinePainter(model, fast=False)
+    painter.update()
+    assert "rows as counts" in painter.summary
+    markers = [line for line in painter.ax_events.get_lines() if line.get_marker() in "v^"]
+    assert not markers  # counts (bars and a band), not one marker per event
+    # the most crises waiting at once, counted by hand: warned, not acted on, not closed
+    ends = crises[["action_week", "closed_week"]].min(axis=1).fillna(float("inf"))
+    most = max(int(((crises.warning_week <= w) & (w < ends)).sum())
+               for w in range(model.params.horizon_weeks + 1))
+    assert f"crises waiting for action each week (most {most})" in painter.summary
+    # the network's dots stay visible: at least 24 pt² whatever the number of parties
+    assert NetworkPainter(model).node_size >= 24

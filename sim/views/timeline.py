@@ -311,15 +311,16 @@ class NetworkPainter(_Painter):
             rows, cols = coo.row, coo.col
         segments = np.stack([self.pos[rows], self.pos[cols]], axis=1)
         across = regions[rows] != regions[cols]
-        colours = np.where(across[:, None], [[0.45, 0.45, 0.45, 0.35]],
-                           [[0.55, 0.55, 0.55, 0.45]])
+        fade = min(1.0, 200.0 / max(n, 1))  # many parties: fainter ties, the dots show
+        colours = np.where(across[:, None], [[0.45, 0.45, 0.45, 0.35 * fade]],
+                           [[0.55, 0.55, 0.55, 0.45 * fade]])
         ax.add_collection(LineCollection(segments, colors=colours,
                                          linewidths=0.4 if n > 200 else 0.7, zorder=1))
-        self.node_size = float(np.clip(5000.0 / max(n, 1), 10, 140))
+        self.node_size = float(np.clip(5000.0 / max(n, 1), 24, 140))
         self.scatter = ax.scatter(self.pos[:, 0], self.pos[:, 1], s=self.node_size,
                                   c=[LEVEL_COLOURS[0]] * n,
                                   edgecolors=[region_colour(r) for r in regions],
-                                  linewidths=0.8 if n > 200 else 1.2, zorder=3)
+                                  linewidths=0.5 if n > 200 else 1.2, zorder=3)
         ring = self.node_size * 3.2
         self.un_envoys = ax.scatter([], [], s=ring, marker="o", facecolors="none",
                                     edgecolors=UN_COLOUR, linewidths=2.0, zorder=4)
@@ -475,6 +476,37 @@ class TimelinePainter(_Painter):
             ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                       fontsize=fs, frameon=False, borderaxespad=0)
 
+    def _event_counts(self, crises, warned: np.ndarray, acted: np.ndarray,
+                      actions: np.ndarray, now: float | None) -> tuple[list, str]:
+        """The event rows as counts: warnings and actions per :data:`EVENT_BIN_WEEKS`
+        weeks (bars), and the crises waiting for their first action each week (a band:
+        warned, not yet acted on, not closed), each scaled to its busiest bin; the
+        artists, and a note of the scales for the line above the chart."""
+        ev = self.ax_events
+        edges = np.arange(0.0, self.horizon + EVENT_BIN_WEEKS, EVENT_BIN_WEEKS)
+        out: list = []
+        peaks = []
+        for row, times, colour in ((2, warned, WARNING_COLOUR), (0, actions, ACTION_COLOUR)):
+            counts, _ = np.histogram(times, bins=edges)
+            peaks.append(int(counts.max()) if counts.size else 0)
+            if counts.max() > 0:
+                out.append(ev.stairs(row - 0.4 + 0.8 * counts / counts.max(), edges,
+                                     baseline=row - 0.4, fill=True, color=colour, alpha=0.85))
+        grid = np.arange(0.0, (self.horizon if now is None else now) + 1.0)
+        closed = crises["closed_week"].to_numpy(dtype=float)
+        ends = np.fmin(np.nan_to_num(acted, nan=np.inf), np.nan_to_num(closed, nan=np.inf))
+        waiting = ((warned[None, :] <= grid[:, None]) & (grid[:, None] < ends[None, :])
+                   ).sum(axis=1)
+        peak_wait = int(waiting.max()) if waiting.size else 0
+        if peak_wait > 0:
+            half = 0.4 * waiting / peak_wait
+            out.append(ev.fill_between(grid, 1 - half, 1 + half, color=GAP_COLOUR, alpha=0.7,
+                                       linewidth=0))
+        note = (f"; rows as counts: warnings and actions per {EVENT_BIN_WEEKS:g} weeks (most "
+                f"{peaks[0]} and {peaks[1]}), crises waiting for action each week (most "
+                f"{peak_wait})")
+        return out, note
+
     def update(self, *, levels: np.ndarray | None = None, weeks: np.ndarray | None = None,
                crises=None, actions: np.ndarray | None = None,
                now: float | None = None) -> None:
@@ -509,14 +541,21 @@ class TimelinePainter(_Painter):
         if now is not None:  # a snapshot: actions scheduled after now have not happened
             acted = np.where(acted <= now, acted, np.nan)
         answered = ~np.isnan(acted)
-        dyn += ev.plot(warned, np.full(warned.size, 2.0), linestyle="", marker="v",
-                       markersize=6, color=WARNING_COLOUR, alpha=0.85)
-        dyn += ev.plot(actions, np.zeros(actions.size), linestyle="", marker="^",
-                       markersize=6, color=ACTION_COLOUR, alpha=0.85)
+        note = ""
+        if len(warned) + len(actions) <= MANY_EVENTS:  # each event a marker
+            dyn += ev.plot(warned, np.full(warned.size, 2.0), linestyle="", marker="v",
+                           markersize=6, color=WARNING_COLOUR, alpha=0.85)
+            dyn += ev.plot(actions, np.zeros(actions.size), linestyle="", marker="^",
+                           markersize=6, color=ACTION_COLOUR, alpha=0.85)
+            if answered.any():
+                w, a = warned[answered], acted[answered]
+                dyn.append(ev.hlines(np.ones(w.size), w, np.maximum(a, w + 0.3),
+                                     colors=GAP_COLOUR, linewidth=7, alpha=0.45))
+        else:  # many parties: counts, or the rows would be solid bars
+            counted, note = self._event_counts(crises, warned, acted, actions, now)
+            dyn += counted
         if answered.any():
             w, a = warned[answered], acted[answered]
-            dyn.append(ev.hlines(np.ones(w.size), w, np.maximum(a, w + 0.3), colors=GAP_COLOUR,
-                                 linewidth=7, alpha=0.45))
             first = int(np.argmin(w))
             w0, a0 = w[first], a[first]
             dyn.append(ax.axvspan(w0, max(a0, w0 + 0.3), color=GAP_COLOUR, alpha=0.35,
@@ -533,6 +572,7 @@ class TimelinePainter(_Painter):
                     f"(first week {warned.min():g}), no action yet")
         else:
             text = "No warning yet"
+        text += note
         self.summary = text
         self.gap_text.set_text(textwrap.fill(text, self._wrap))
         if now is not None and now < self.horizon:
@@ -545,6 +585,12 @@ class TimelinePainter(_Painter):
 def peak_above_stable(model: "ConflictModel") -> int:
     """The most parties above stable at any recorded week of ``model``."""
     return int((model.level_history > 0).sum(axis=1).max())
+
+
+#: Above this many warnings and actions in a run, the event rows show counts.
+MANY_EVENTS = 60
+#: Weeks per bar of the counted event rows.
+EVENT_BIN_WEEKS = 4.0
 
 
 def _nice_ceiling(x: float) -> float:
