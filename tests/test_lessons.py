@@ -42,3 +42,18 @@ def test_every_lesson_is_well_formed():
     for lesson in lessons.LESSONS:
         assert lesson.mode in MODES and lesson.question.endswith("?")
         assert lesson.sidebar()["seed"] == lesson.seed
+
+
+def test_the_spillover_world_the_docs_suggest_shows_violence_jumping_regions():
+    """docs/dashboard.md, ideas for a session: regional_spillover, world 1."""
+    from sim.views.dashboard import DashboardModel
+
+    model = DashboardModel(scenario_name="regional_spillover", policy="envoy",
+                           seed=lessons.SPILLOVER_WORLD)
+    model.advance()
+    violent = model.level_history >= 3
+    region = np.asarray(model.state.region)
+    onsets = {int(r): int(np.flatnonzero(violent[:, region == r].any(axis=1))[0])
+              for r in np.unique(region) if violent[:, region == r].any()}
+    assert len(onsets) >= 3, onsets                   # violence reaches three regions
+    assert len(set(onsets.values())) == len(onsets)   # at different weeks: it spreads

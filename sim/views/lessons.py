@@ -21,7 +21,11 @@ import numpy as np
 
 from sim.views.worlds import Comparison, compare_worlds
 
-__all__ = ["LESSONS", "Lesson", "agrees", "find_seed"]
+__all__ = ["LESSONS", "SPILLOVER_WORLD", "Lesson", "agrees", "find_seed"]
+
+#: The world of ``regional_spillover`` that docs/dashboard.md suggests for watching
+#: violence jump between regions (it reaches every region, at different weeks).
+SPILLOVER_WORLD = 1
 
 
 @dataclass(frozen=True)
