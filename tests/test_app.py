@@ -168,6 +168,20 @@ def test_stepping_advances_the_week(built):
     rc.close()
 
 
+def test_the_gap_is_explained_in_its_parts_once_a_crisis_is_answered(built):
+    box, rc = render_page()
+    assert any(t.startswith("No crisis answered yet") for t in texts(rc))
+    button(rc, "Run to the end").click()
+    html = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets
+            if "Why the first gap is" in (w.unsafe_innerHTML or "")]
+    assert len(html) == 1
+    crises = built[0].crises.dropna(subset=["action_week"])
+    first = crises.loc[crises["warning_week"].idxmin()]
+    assert f"Why the first gap is {first['warning_to_action_weeks']:g} weeks" in html[0]
+    assert "deciding" in html[0] and "Over all" in html[0]
+    rc.close()
+
+
 def test_reset_builds_the_model_from_the_new_keyword_values(built):
     box, rc = render_page()
     selects = {s.label: s for s in rc.find(v.Select).widgets}

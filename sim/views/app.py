@@ -203,8 +203,9 @@ def TimelineView(model: DashboardModel, snap: Snapshot | None = None, *,
 
 
 @solara.component
-def GapStory(model: DashboardModel, classes: list[str] | None = None):
-    """The first gap in its parts, as a short list a trainer can read aloud."""
+def GapStory(model: DashboardModel, week: float = -1.0, classes: list[str] | None = None):
+    """The first gap in its parts, as a short list a trainer can read aloud (``week``:
+    the week shown, so that the story is redrawn as the run advances)."""
     with getattr(model, "lock", contextlib.nullcontext()):  # a live model is locked
         lines = gap_story(model)
     if not lines:
@@ -248,7 +249,7 @@ def ExploreView(model: DashboardModel):
             with solara.Card("Parties per level, warnings and actions", margin=0):
                 TimelineView(model, snap)
             with solara.Card("Why the gap is that long", margin=0):
-                GapStory(model)
+                GapStory(model, snap.week)
     with solara.Card("Outcomes so far", margin=0):
         solara.HTML(tag="div", unsafe_innerHTML=outcomes_html({"this run": snap.outcomes}),
                     classes=["prevsim-outcomes-now"])
