@@ -11,6 +11,11 @@ validates it, and hands the composed configuration to the launcher. Bad input st
 sweep there, before Hydra creates the sweep folder; then the sweep folder's lock is taken
 and the plan of jobs written (``sim.cli.begin_sweep``). Other sweepers (Optuna) are
 untouched.
+
+One difference from the basic sweeper: sweep points the model cannot tell apart run once
+(``sim.study.sweep.run_ignored_once``). A policy without instruments ignores the response
+delay, trigger and intensity scale, so ``policy=none`` swept over seven delays is one
+job, its delay left unset (``experiment=warning_to_action``, ``experiment=early_late``).
 """
 
 from __future__ import annotations
@@ -46,11 +51,19 @@ class ComposedOnceLoader:
         self.held: dict[tuple[str, ...], DictConfig] = {}
 
     def compose(self, master: DictConfig, overrides: Sequence[str]) -> DictConfig:
-        """Compose one job as the launcher would; hold it for the launcher if there is room."""
+        """Compose one job as the launcher would (or return it if held already); hold it
+        for the launcher if there is room. Callers must not change it."""
+        held = self.held.get(tuple(overrides))
+        if held is not None:
+            return held
         cfg = self.loader.load_sweep_config(master, list(overrides))
         if len(self.held) < self.limit:
             self.held[tuple(overrides)] = cfg
         return cfg
+
+    def forget(self, overrides: Sequence[str]) -> None:
+        """Drop a held job that will not be launched (it frees room for one that will)."""
+        self.held.pop(tuple(overrides), None)
 
     def load_sweep_config(self, master: DictConfig, overrides: list[str]) -> DictConfig:
         cfg = self.held.pop(tuple(overrides), None)
@@ -78,7 +91,8 @@ def task_config(cfg: DictConfig) -> DictConfig:
 
 class PrevSimSweeper(Sweeper):
     """The basic sweep (cartesian product of swept values, in batches of
-    ``max_batch_size``), composing and validating every job once, up front."""
+    ``max_batch_size``, each configuration the model can tell apart once), composing and
+    validating every job once, up front."""
 
     def __init__(self, max_batch_size: int | None = None,
                  params: dict[str, str] | None = None) -> None:
@@ -95,6 +109,7 @@ class PrevSimSweeper(Sweeper):
             task_overrides,
             validate_jobs,  # imports Hydra apps
         )
+        from sim.study.sweep import run_ignored_once
 
         loader = ComposedOnceLoader(hydra_context.config_loader)
         self.hydra_context = HydraContext(config_loader=loader,
@@ -102,10 +117,14 @@ class PrevSimSweeper(Sweeper):
         self.config = config
         self.launcher = Plugins.instance().instantiate_launcher(
             hydra_context=self.hydra_context, task_function=task_function, config=config)
-        self.jobs = job_overrides(self.params, task_overrides(config), loader)
-        keyed = validate_jobs(
-            self.jobs, lambda overrides: task_config(loader.compose(config, overrides)),
-            config.hydra.sweep.dir)
+        # Resolved before any job is composed: Hydra copies the master's resolver cache
+        # into each job, so every job sees this one ${now:…} (the default sweep_name)
+        sweep_dir = config.hydra.sweep.dir
+        compose = lambda overrides: loader.compose(config, overrides)  # noqa: E731
+        self.jobs = run_ignored_once(job_overrides(self.params, task_overrides(config), loader),
+                                     compose, loader.forget)
+        keyed = validate_jobs(self.jobs, lambda overrides: task_config(compose(overrides)),
+                              sweep_dir)
         begin_sweep(config, keyed)  # the folder's lock and the plan of jobs
 
     def sweep(self, arguments: list[str]) -> Any:

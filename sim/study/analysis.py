@@ -14,10 +14,11 @@ import pandas as pd
 
 from sim.core.metrics import OUTCOMES, Direction, Kind, Outcome
 from sim.study import stats
-from sim.study.sweep import input_columns
+from sim.study.sweep import INSTRUMENT_INPUTS, input_columns
 
 __all__ = ["BASELINE", "COST_PER_AVERTED", "DELAY", "GAP_PARTS", "HEADLINE", "better",
-           "cost_effectiveness", "early_late", "early_late_findings", "findings",
+           "cost_effectiveness", "delay_trend", "delay_trend_findings", "early_late",
+           "early_late_findings", "findings",
            "warning_skill",
            "format_interval", "format_value",
            "gap_findings", "gap_table", "markdown_table", "paired_differences",
@@ -31,12 +32,12 @@ BASELINE = "none"
 #: Paired differences' column: extra intervention cost (USD) per party-week of violence
 #: averted against the reference (nan where violence is not lowered).
 COST_PER_AVERTED = "usd_per_party_week_averted"
-DELAY = "policy.response_delay_days"
-TRIGGER = "policy.trigger"
-SCALE = "policy.intensity_scale"
-#: Inputs that no response ignores: against ``policy=none`` every value of them is paired
-#: with the one run of ``none`` on the seed.
-RESPONSE_ONLY = (DELAY, TRIGGER, SCALE)
+#: Inputs that no response ignores (``policy.response_delay_days``, ``policy.trigger``,
+#: ``policy.intensity_scale``): against ``policy=none`` every value of them is paired
+#: with the one run of ``none`` on the seed (the prevsim sweeper runs ``none`` once,
+#: these inputs unset: ``sim.study.sweep.run_ignored_once``).
+RESPONSE_ONLY = INSTRUMENT_INPUTS
+DELAY, TRIGGER, SCALE = RESPONSE_ONLY
 
 
 def better(outcome: Outcome, difference: bool = False) -> str:
@@ -155,7 +156,8 @@ def findings(summary: pd.DataFrame, diffs: pd.DataFrame, groups: list[str],
     out = []
     best = summary.loc[summary["armed_conflict"].idxmin()]
     worst = summary.loc[summary["armed_conflict"].idxmax()]
-    name = lambda r: ", ".join(f"{g}={r[g]}" for g in groups)  # noqa: E731
+    name = lambda r: ", ".join(f"{g}={r[g]}" for g in groups if r[g] == r[g])  # noqa: E731
+    # (an input left unset, nan, is one the setting ignores: policy=none's delay)
     out.append(f"Lowest risk of armed conflict: {name(best)} at "
                f"{format_interval(best, 'armed_conflict')}; highest: {name(worst)} at "
                f"{format_interval(worst, 'armed_conflict')}.")
@@ -339,6 +341,90 @@ def early_late_findings(table: pd.DataFrame) -> list[str]:
             f"party-weeks of violence [{r['total_low']:+.1f}, {r['total_high']:+.1f}] over "
             f"{r['pairs']} paired seeds — {sign}. Along the path: {parts}. Crises answered: "
             f"{r['answered_early']:.1f} early, {r['answered_late']:.1f} late (per run).")
+    return out
+
+
+#: The outcomes whose change with the response delay the findings state first when a
+#: study sweeps ``policy.response_delay_days`` (``experiment=warning_to_action``).
+TREND_OUTCOMES = ("armed_conflict", "violence_party_weeks")
+#: Slopes are given per this many days of delay.
+TREND_STEP_DAYS = 30
+#: A trend needs at least this many delays (with two, the paired differences are the
+#: whole story: ``experiment=early_late`` reports them as its timing step).
+MIN_TREND_DELAYS = 3
+
+
+def delay_trend(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """How the outcomes change with the response delay, per setting of the other inputs
+    (each instrument) swept over at least :data:`MIN_TREND_DELAYS` delays.
+
+    For each outcome of :data:`TREND_OUTCOMES`, on the same seeds (common random
+    numbers): ``<outcome>_diff``, the longest minus the shortest delay (a paired
+    difference), and ``<outcome>_slope``, the least-squares slope of the outcome on the
+    delay per :data:`TREND_STEP_DAYS` days (each seed's slope over the delays, averaged),
+    each with its percentile-bootstrap interval over seeds (``_low``, ``_high``). Seeds
+    without every delay are left out; rows with the delay unset (``policy=none``, which
+    ignores it) are not a setting. Empty unless the runs sweep ``policy.response_delay_days``.
+    """
+    if DELAY not in input_columns(runs):
+        return pd.DataFrame()
+    swept = runs[runs[DELAY].notna()]
+    groups = [g for g in input_columns(runs) if g != DELAY]
+    rows = []
+    for row, part in _by_group(swept, groups):
+        delays = np.sort(part[DELAY].astype(float).unique())
+        if len(delays) < MIN_TREND_DELAYS:
+            continue
+        row.update(shortest=float(delays[0]), longest=float(delays[-1]), delays=len(delays))
+        for col in TREND_OUTCOMES:
+            wide = part.pivot_table(index="seed", columns=DELAY, values=col,
+                                    aggfunc="mean").reindex(columns=delays).dropna()
+            y = wide.to_numpy(float)
+            x = delays - delays.mean()
+            slopes = (y - y.mean(axis=1, keepdims=True)) @ x / (x @ x) * TREND_STEP_DAYS
+            for name, values in (("diff", y[:, -1] - y[:, 0]), ("slope", slopes)):
+                mean, lo, hi = stats.bootstrap_interval(values, level)
+                row.update({f"{col}_{name}": mean, f"{col}_{name}_low": lo,
+                            f"{col}_{name}_high": hi})
+            row["pairs"] = len(wide)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def trend_verdict(low: float, high: float) -> str:
+    """What a slope's interval says: a rise, a fall, or no trend told apart from zero."""
+    if low > 0:
+        return "rises with the delay"
+    if high < 0:
+        return "falls with the delay"
+    return "no trend distinguishable from zero"
+
+
+def delay_trend_findings(table: pd.DataFrame, groups: list[str]) -> list[str]:
+    """One sentence per setting of :func:`delay_trend` (nothing typed in by hand): the
+    change from the shortest to the longest delay and the slope per
+    :data:`TREND_STEP_DAYS` days of each outcome, with intervals, and whether the slope's
+    interval tells a trend apart from zero."""
+    if table.empty:
+        return []
+    shown = varying(table, [g for g in groups if g in table.columns])
+    out = []
+    for _, r in table.iterrows():
+        name = ", ".join(f"`{r[g]}`" if g == "policy" else f"{g}={r[g]}" for g in shown)
+        parts = []
+        for col, label, scale, unit, digits in (
+                ("armed_conflict", "risk of armed conflict", 100, " percentage points", 0),
+                ("violence_party_weeks", "violence", 1, " party-weeks per run", 1)):
+            diff, slope = ([f"{r[f'{col}_{k}{end}'] * scale:+.{d}f}"
+                            for end in ("", "_low", "_high")]
+                           for k, d in (("diff", digits), ("slope", 1)))
+            verdict = trend_verdict(r[f"{col}_slope_low"], r[f"{col}_slope_high"])
+            parts.append(
+                f"{label} {diff[0]}{unit} [{diff[1]}, {diff[2]}], slope {slope[0]} per "
+                f"{TREND_STEP_DAYS} days [{slope[1]}, {slope[2]}] — {verdict}")
+        out.append(f"Delay trend, {name} ({int(r['delays'])} delays, {int(r['pairs'])} "
+                   f"paired seeds; a response delay of {r['longest']:g} rather than "
+                   f"{r['shortest']:g} days): " + "; ".join(parts) + ".")
     return out
 
 

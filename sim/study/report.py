@@ -13,10 +13,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.core.metrics import Kind
 from sim.study.analysis import (
     BASELINE,
     BASELINES,
@@ -26,8 +28,13 @@ from sim.study.analysis import (
     GAP_PARTS,
     HEADLINE,
     LATE_LARGE,
+    RESPONSE_ONLY,
     THRESHOLD,
+    TREND_STEP_DAYS,
+    TRIGGER,
     better,
+    delay_trend,
+    delay_trend_findings,
     early_late,
     early_late_findings,
     findings,
@@ -111,127 +118,406 @@ def _save(fig, folder: Path, name: str) -> list[str]:
     return names
 
 
-def figure_comparison(summary: pd.DataFrame, folder: Path) -> str:
-    """Mean and 95% interval of the key outcomes per policy (per scenario if several)."""
+#: The smallest font on a sweep's figures, in points at the saved size (a slide's).
+MIN_FONT = 10
+#: How far a label sits from its point, and the half-size of a marker, in points.
+LABEL_GAP, MARKER_HALF = 4.0, 4.0
+
+
+def _inputs(summary: pd.DataFrame) -> list[str]:
+    """The swept-input columns of a summary table (those before ``runs``)."""
+    return list(summary.columns[:summary.columns.get_loc("runs")])
+
+
+def _delays(frame: pd.DataFrame) -> list[float]:
+    """The response delays a table holds, in days (empty if the delay is not an input;
+    a row with the delay unset is a policy that ignores it: ``policy=none``)."""
+    if DELAY not in frame.columns:
+        return []
+    return sorted(float(d) for d in frame[DELAY].dropna().unique())
+
+
+def _days(delays: list[float]) -> str:
+    return ", ".join(f"{d:g}" for d in delays) + (" day" if delays == [1.0] else " days")
+
+
+def delay_note(frame: pd.DataFrame) -> str:
+    """What a figure says about the delay(s) it shows ('' if the delay is not an input)."""
+    delays = _delays(frame)
+    if not delays:
+        return ""
+    return f"response delay{'s' if len(delays) > 1 else ''} {_days(delays)}"
+
+
+def _label(row: pd.Series, shown: list[str]) -> str:
+    """A setting as a figure names it: its inputs in ``shown``, the delay in days, unset
+    inputs (nan: ignored by the setting) left out, and with the delay unset the other
+    inputs a policy without instruments ignores (:data:`RESPONSE_ONLY`)."""
+    unset = DELAY in row.index and row[DELAY] != row[DELAY]  # ignores the response inputs
+    parts = []
+    for g in shown:
+        v = row[g]
+        if (isinstance(v, float) and v != v) or (unset and g in RESPONSE_ONLY):
+            continue
+        parts.append(f"{v:g} days" if g == DELAY else str(v))
+    return " / ".join(parts)
+
+
+def _delay_axis_label(frame: pd.DataFrame) -> str:
+    swept_trigger = TRIGGER in frame.columns and frame[TRIGGER].nunique() > 1
+    return (f"response delay (days from the {'trigger' if swept_trigger else 'warning'} "
+            "to the decision)")
+
+
+def _shade(colour, t: float):
+    """``colour`` lightened towards white for ``t`` = 0, itself for ``t`` = 1."""
+    from matplotlib.colors import to_rgb
+
+    k = 0.25 + 0.75 * t
+    return tuple(1 - k * (1 - c) for c in to_rgb(colour))
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    """Whether two boxes ``(x0, y0, x1, y1)`` overlap."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _within(box: tuple, frame) -> bool:
+    return (box[0] >= frame.x0 and box[2] <= frame.x1 and box[1] >= frame.y0
+            and box[3] <= frame.y1)
+
+
+def place_labels(ax, labels: list[tuple[str, tuple[float, float], Any]],
+                 points: list[tuple[float, float]], fontsize: float = MIN_FONT) -> list:
+    """Annotate each ``(text, (x, y), colour)`` of ``labels`` beside its point (data
+    coordinates) so that no two labels overlap and no label covers a marker of ``points``.
+
+    Each label, in order, takes the first free spot from a fixed list: beside its point
+    (right or left, above or below), then further up or down in steps of half a line;
+    spots inside the axes come first. A label moved away from its point gets a thin
+    leader line. Deterministic (no random jitter, no iteration to convergence). The
+    axes' limits are fixed first, and the labels are left out of any layout engine's
+    calculation, so what is checked here is what is drawn.
+    """
+    from matplotlib.text import Text
+
+    fig = ax.figure
+    ax.set_xlim(ax.get_xlim())
+    ax.set_ylim(ax.get_ylim())
+    renderer = fig.canvas.get_renderer()
+    px = fig.dpi / 72.0  # pixels per point
+    gap, half = LABEL_GAP * px, MARKER_HALF * px
+    frame = ax.get_window_extent(renderer)
+    to_px = ax.transData.transform
+    taken = [(x - half, y - half, x + half, y + half) for x, y in
+             (to_px(p) for p in points)]
+    annotations = []
+    for text, xy, colour in labels:
+        probe = ax.text(0, 0, text, fontsize=fontsize)
+        box = Text.get_window_extent(probe, renderer)
+        probe.remove()
+        w, h = box.width, box.height
+        x, y = to_px(xy)
+        spots = [(gap, gap * 0.5), (gap, -h - gap * 0.5), (-gap - w, gap * 0.5),
+                 (-gap - w, -h - gap * 0.5)]
+        for k in range(1, 80):
+            for dx in (gap, -gap - w):
+                spots += [(dx, gap * 0.5 + k * h / 2), (dx, -h - gap * 0.5 - k * h / 2)]
+
+        boxes = [(x + dx - 1, y + dy - 1, x + dx + w + 1, y + dy + h + 1) for dx, dy in spots]
+        index = next((i for inside in (True, False) for i, b in enumerate(boxes)
+                      if (not inside or _within(b, frame))
+                      and not any(_overlap(b, t) for t in taken)), 0)
+        dx, dy = spots[index]
+        taken.append((x + dx, y + dy, x + dx + w, y + dy + h))
+        arrow = (dict(arrowstyle="-", color="0.45", lw=0.7, shrinkA=0, shrinkB=2)
+                 if index >= 4 else None)
+        ann = ax.annotate(text, xy, xytext=(dx / px, dy / px), textcoords="offset points",
+                          ha="left", va="bottom", fontsize=fontsize, arrowprops=arrow,
+                          color=colour,
+                          annotation_clip=False)
+        ann.set_in_layout(False)
+        annotations.append(ann)
+    return annotations
+
+
+def comparison_figure(summary: pd.DataFrame):
+    """Mean and 95% interval of the key outcomes per policy (per scenario and other
+    inputs if several). A swept response delay is shown, not picked: each row holds one
+    point per delay, shaded from short to long, and the legend names them."""
     plt = _plt()
     panels = [o for o in HEADLINE if o.key in ("armed_conflict", "violence_party_weeks",
                                                "total_cost_usd")]
-    inputs = list(summary.columns[:summary.columns.get_loc("runs")])
-    groups = [g for g in inputs if g != DELAY]
-    rows = summary.groupby(groups, sort=False, dropna=False).first().reset_index() \
-        if DELAY in summary.columns else summary
-    rows = rows.assign(_base=rows.policy != BASELINE).sort_values(
-        [g for g in groups if g != "policy"] + ["_base", "policy"], kind="stable")
-    labels = [" / ".join(str(r[g]) for g in groups if rows[g].nunique() > 1 or g == "policy")
-              for _, r in rows.iterrows()]
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 0.45 * len(rows) + 1.8),
-                             sharey=True)
-    y = np.arange(len(rows))
+    inputs = _inputs(summary)
+    delays = _delays(summary)
+    by_delay = len(delays) > 1
+    groups = [g for g in inputs if g != DELAY] if by_delay else inputs
+    rows = summary.drop_duplicates(subset=groups)
+    rows = rows.assign(_base=rows.policy != BASELINE).sort_values(  # unset (nan) first
+        [g for g in groups if g != "policy"] + ["_base", "policy"], kind="stable",
+        na_position="first")
+    shown = varying(summary, groups)
+    labels = [_label(r, shown) for _, r in rows.iterrows()]
+    key = lambda frame: frame[groups].map(str).agg("|".join, axis=1)  # noqa: E731
+    row_of = dict(zip(key(rows), range(len(rows))))
+    points = summary.assign(_y=key(summary).map(row_of).astype(float))
+    if by_delay:
+        colours = plt.get_cmap("viridis")(np.linspace(0.0, 0.85, len(delays)))
+        spread = min(0.7, 0.25 * (len(delays) - 1)) / (len(delays) - 1)
+        rank = {d: i for i, d in enumerate(delays)}
+        points["_y"] += [0.0 if d != d else (rank[float(d)] - (len(delays) - 1) / 2) * spread
+                         for d in points[DELAY]]
+    fig, axes = plt.subplots(1, len(panels), sharey=True, layout="constrained", figsize=(
+        4.4 * len(panels), (0.95 if by_delay else 0.5) * len(rows) + (2.6 if by_delay else 1.9)))
     for ax, outcome in zip(np.atleast_1d(axes), panels):
         col, title, unit = outcome.key, outcome.summary_label, outcome.unit
         scale, unit = (1e6, "million USD per run") if col.endswith("usd") else (1.0, unit)
-        mean = rows[col].to_numpy(float) / scale
-        err = np.vstack([mean - rows[f"{col}_low"] / scale,
-                         rows[f"{col}_high"] / scale - mean])
-        base = (rows.policy == BASELINE).to_numpy()
-        for pick, colour in ((base, "black"), (~base, "tab:blue")):
-            if pick.any():
-                ax.errorbar(mean[pick], y[pick], xerr=np.nan_to_num(err[:, pick]), fmt="o",
-                            color=colour, capsize=3)
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel(unit, fontsize=9)
+        for _, r in points.iterrows():
+            mean = r[col] / scale
+            err = np.nan_to_num([[mean - r[f"{col}_low"] / scale],
+                                 [r[f"{col}_high"] / scale - mean]])
+            if not by_delay:
+                colour = "black" if r.policy == BASELINE else "tab:blue"
+            else:
+                colour = "black" if r[DELAY] != r[DELAY] else colours[rank[float(r[DELAY])]]
+            ax.errorbar(mean, r["_y"], xerr=err, fmt="o", color=colour, capsize=2 if by_delay
+                        else 3, markersize=5 if by_delay else 6, lw=1.2)
+        ax.set_title(title, fontsize=12)
+        ax.set_xlabel(unit, fontsize=MIN_FONT)
+        ax.tick_params(labelsize=MIN_FONT)
         ax.grid(axis="x", alpha=0.3)
+        if by_delay:  # rows told apart
+            for edge in np.arange(len(rows) - 1) + 0.5:
+                ax.axhline(edge, color="0.85", lw=0.8)
+        if outcome.kind is Kind.PROPORTION:
+            from matplotlib.ticker import PercentFormatter
+
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     first = np.atleast_1d(axes)[0]
-    first.set_yticks(y, labels, fontsize=9)
+    first.set_yticks(np.arange(len(rows)), labels, fontsize=MIN_FONT + 1)
     first.invert_yaxis()
-    fig.suptitle("Outcomes by policy: mean and 95% interval", fontsize=11)
-    return _save(fig, folder, "policy_comparison")[0]
+    if by_delay:
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], marker="o", ls="none", color=c, markersize=7)
+                   for c in colours]
+        names = [f"{d:g} days" for d in delays]
+        unset = points[points[DELAY].isna()]
+        if len(unset):
+            handles.append(Line2D([], [], marker="o", ls="none", color="black", markersize=7))
+            names.append("delay unset" + (" (no response ignores it)"
+                                          if (unset.policy == BASELINE).all() else ""))
+        fig.legend(handles, names, loc="outside lower center", ncol=min(len(names), 8),
+                   fontsize=MIN_FONT, title="response delay", title_fontsize=MIN_FONT)
+        title = f"Outcomes by policy and response delay ({_days(delays)}): mean and 95% interval"
+    else:
+        note = delay_note(summary)
+        title = "Outcomes by policy: mean and 95% interval" + (f" ({note})" if note else "")
+    fig.suptitle(title, fontsize=13)
+    return fig
+
+
+def figure_comparison(summary: pd.DataFrame, folder: Path) -> str:
+    """:func:`comparison_figure`, written as ``policy_comparison``."""
+    return _save(comparison_figure(summary), folder, "policy_comparison")[0]
+
+
+def delay_figure(summary: pd.DataFrame):
+    """Armed-conflict risk and violence against the response delay, one line per setting
+    of the other inputs (each instrument) with its 95% band; a setting that ignores the
+    delay (``policy=none``, delay unset) is the dashed reference across the range. None
+    unless at least two delays were swept."""
+    delays = _delays(summary)
+    if len(delays) < 2:
+        return None
+    from matplotlib.ticker import PercentFormatter
+
+    plt = _plt()
+    groups = [g for g in _inputs(summary) if g != DELAY]
+    shown = varying(summary, groups)
+    fig, axes = plt.subplots(1, 2, figsize=(11.5, 5.0), layout="constrained")
+    cols = ("armed_conflict", "violence_party_weeks")
+    colours = iter(plt.get_cmap("tab10").colors * 3)
+    swept = summary[summary[DELAY].notna()]
+    for _, part in swept.groupby(groups, sort=True, dropna=False):
+        part = part.sort_values(DELAY)
+        first = part.iloc[0]
+        base = first.policy == BASELINE
+        colour = "black" if base else next(colours)
+        x = part[DELAY].to_numpy(float)
+        for ax, col in zip(axes, cols):
+            ax.plot(x, part[col], marker="o", color=colour, label=_label(first, shown),
+                    linestyle="--" if base else "-", lw=2)
+            ax.fill_between(x, part[f"{col}_low"], part[f"{col}_high"], color=colour,
+                            alpha=0.12, lw=0)
+    for _, r in summary[summary[DELAY].isna()].iterrows():  # ignores the delay
+        name = _label(r, shown) + (" (no response)" if r.policy == BASELINE else
+                                   " (delay unset)")
+        for ax, col in zip(axes, cols):
+            ax.axhline(r[col], color="black", linestyle="--", lw=1.8, label=name)
+            ax.axhspan(r[f"{col}_low"], r[f"{col}_high"], color="black", alpha=0.07, lw=0)
+    span = delays[-1] - delays[0]
+    ticks, last = [], -np.inf
+    for d in delays:  # every delay a tick, labelled where there is room
+        ticks.append(f"{d:g}" if d - last >= span / 12 else "")
+        last = d if ticks[-1] else last
+    for ax, (title, unit) in zip(axes, (("Risk of armed conflict", "share of runs"),
+                                        ("Violence", "party-weeks at level ≥ 3 per run"))):
+        ax.set_xticks(delays, ticks)
+        ax.set_xlim(delays[0] - span * 0.03, delays[-1] + span * 0.03)
+        ax.set_xlabel(_delay_axis_label(summary), fontsize=MIN_FONT + 1)
+        ax.set_ylabel(unit, fontsize=MIN_FONT + 1)
+        ax.set_title(title, fontsize=12)
+        ax.tick_params(labelsize=MIN_FONT + 1)
+        ax.grid(alpha=0.3)
+    axes[0].yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncol=min(len(names), 5),
+               fontsize=MIN_FONT + 1)
+    fig.suptitle(f"Outcome against the response delay ({_days(delays)}; mean and 95% "
+                 "interval)", fontsize=13)
+    return fig
 
 
 def figure_delay(summary: pd.DataFrame, folder: Path) -> str | None:
-    """Armed-conflict risk and violence against the response delay, one line per policy."""
-    if DELAY not in summary.columns or summary[DELAY].nunique() < 2:
-        return None
-    plt = _plt()
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    for policy, part in summary.groupby("policy", sort=False):
-        part = part.sort_values(DELAY)
-        x = part[DELAY].to_numpy(float)
-        for ax, col in zip(axes, ("armed_conflict", "violence_party_weeks")):
-            style = dict(color="black", linestyle="--") if policy == BASELINE else {}
-            ax.plot(x, part[col], marker="o", label=policy, **style)
-            ax.fill_between(x, part[f"{col}_low"], part[f"{col}_high"], alpha=0.15,
-                            **({"color": "black"} if policy == BASELINE else {}))
-    for ax, (title, unit) in zip(axes, (("Risk of armed conflict", "share of runs"),
-                                        ("Violence", "party-weeks at level ≥ 3"))):
-        ax.set_xlabel("response delay after the warning (days)")
-        ax.set_ylabel(unit)
-        ax.set_title(title, fontsize=10)
-        ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=8)
-    fig.suptitle("Outcome against the warning-to-action delay (mean, 95% interval)",
-                 fontsize=11)
-    return _save(fig, folder, "outcome_vs_delay")[0]
+    """:func:`delay_figure`, written as ``outcome_vs_delay``."""
+    fig = delay_figure(summary)
+    return None if fig is None else _save(fig, folder, "outcome_vs_delay")[0]
 
 
-def figure_gaps(crises: pd.DataFrame, table: pd.DataFrame, groups: list[str],
-                folder: Path) -> str | None:
+def gap_figure(crises: pd.DataFrame, table: pd.DataFrame, groups: list[str]):
     """Per setting: the distribution of the per-crisis warning-to-action gap (answered
     crises; box: quartiles, whiskers: 5th-95th percentile, diamond: mean) and its mean in
-    parts (stacked: the parts sum to the mean)."""
+    parts (stacked: the parts sum to the mean). None if no crisis was answered."""
     answered = crises[crises["warning_to_action_weeks"].notna()]
     if answered.empty or "median" not in table.columns:
         return None
     plt = _plt()
     shown = varying(table, groups)
     table = table[table["median"].notna()]
-    labels = [" / ".join(str(r[g]) for g in shown) for _, r in table.iterrows()]
+    labels = [_label(r, shown) for _, r in table.iterrows()]
     data = [part["warning_to_action_weeks"].to_numpy(float)
             for _, part in answered.groupby(groups, sort=True, dropna=False)]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 0.42 * len(table) + 1.9),
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 0.42 * len(table) + 2.6),
                                       sharey=True, layout="constrained")
     y = np.arange(len(table))
-    left.boxplot(data, positions=y, vert=False, whis=(5, 95), showfliers=False, widths=0.6)
-    left.plot(table["mean"], y, "D", color="tab:red", markersize=4, label="mean")
-    left.set_xlabel("weeks from first warning to first action on the ground", fontsize=9)
-    left.set_title("Gap per answered crisis", fontsize=10)
-    left.legend(fontsize=8, loc="lower right")
+    left.boxplot(data, positions=y, orientation="horizontal", whis=(5, 95),
+                 showfliers=False, widths=0.6)
+    left.plot(table["mean"], y, "D", color="tab:red", markersize=5, label="mean")
+    left.set_xlabel("weeks from first warning to first action on the ground",
+                    fontsize=MIN_FONT)
+    left.set_title("Gap per answered crisis", fontsize=12)
+    left.legend(fontsize=MIN_FONT, loc="best")
     start = np.zeros(len(table))
     colours = plt.get_cmap("tab10").colors
     for (name, label), colour in zip(GAP_PARTS.items(), colours):
         width = table[name].to_numpy(float)
         right.barh(y, width, left=start, color=colour, label=label, height=0.6)
         start += width
-    right.set_xlabel("weeks (mean per answered crisis)", fontsize=9)
-    right.set_title("What the gap was spent on", fontsize=10)
-    right.legend(fontsize=7, loc="lower right")
+    right.set_xlabel("weeks (mean per answered crisis)", fontsize=MIN_FONT)
+    right.set_title("What the gap was spent on", fontsize=12)
+    fig.legend(*right.get_legend_handles_labels(), loc="outside lower center", ncol=3,
+               fontsize=MIN_FONT)
     for ax in (left, right):
         ax.grid(axis="x", alpha=0.3)
-    left.set_yticks(y, labels, fontsize=9)
+        ax.tick_params(labelsize=MIN_FONT)
+    left.set_yticks(y, labels, fontsize=MIN_FONT)
     left.invert_yaxis()
-    fig.suptitle("The warning-to-action gap: its distribution and its parts", fontsize=11)
-    return _save(fig, folder, "gap_distribution")[0]
+    note = delay_note(table)
+    fig.suptitle("The warning-to-action gap by policy and response delay: its distribution "
+                 "and its parts" if DELAY in shown else
+                 "The warning-to-action gap: its distribution and its parts"
+                 + (f" ({note})" if note else ""), fontsize=13)
+    return fig
+
+
+def figure_gaps(crises: pd.DataFrame, table: pd.DataFrame, groups: list[str],
+                folder: Path) -> str | None:
+    """:func:`gap_figure`, written as ``gap_distribution``."""
+    fig = gap_figure(crises, table, groups)
+    return None if fig is None else _save(fig, folder, "gap_distribution")[0]
+
+
+def cost_risk_figure(summary: pd.DataFrame):
+    """Total cost against armed-conflict risk, one point per setting, every label placed
+    clear of the others (:func:`place_labels`). With a swept response delay, each
+    setting of the other inputs (each instrument) is one line through its delays, its
+    markers shaded from light (shortest delay) to dark (longest), named once at its
+    shortest delay and the longest delay marked at the other end; a setting that ignores
+    the delay (``policy=none``) is a black diamond."""
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import PercentFormatter
+
+    plt = _plt()
+    fig = plt.figure(figsize=(8.5, 6.2))
+    ax = fig.add_axes((0.11, 0.2, 0.86, 0.7))  # fixed: the labels are placed once
+    inputs = _inputs(summary)
+    delays = _delays(summary)
+    by_delay = len(delays) > 1
+    groups = [g for g in inputs if g != DELAY] if by_delay else inputs
+    shown = varying(summary, groups)
+    labels: list[tuple[str, tuple[float, float], Any]] = []
+    points: list[tuple[float, float]] = []
+
+    def point(r, colour, face, marker="o", size=8) -> tuple[float, float]:
+        x, y = float(r["armed_conflict"]), float(r["total_cost_usd"]) / 1e9
+        err = lambda col, s, v: np.nan_to_num([[v - r[f"{col}_low"] / s],  # noqa: E731
+                                               [r[f"{col}_high"] / s - v]])
+        ax.errorbar(x, y, xerr=err("armed_conflict", 1, x), yerr=err("total_cost_usd", 1e9, y),
+                    fmt="none", ecolor=colour, alpha=0.3, lw=1, capsize=2, zorder=1)
+        ax.plot(x, y, marker=marker, markersize=size, markerfacecolor=face,
+                markeredgecolor=colour, linestyle="none", zorder=3)
+        points.append((x, y))
+        return x, y
+
+    legend = []
+    if by_delay:
+        colours = iter(plt.get_cmap("tab10").colors * 3)
+        swept = summary[summary[DELAY].notna()]
+        rank = {d: i / (len(delays) - 1) for i, d in enumerate(delays)}
+        for _, part in swept.groupby(groups, sort=True, dropna=False):
+            part = part.sort_values(DELAY)
+            colour = "black" if part.iloc[0].policy == BASELINE else next(colours)
+            ax.plot(part["armed_conflict"], part["total_cost_usd"] / 1e9, color=colour,
+                    lw=1.6, alpha=0.8, zorder=2)
+            ends = [point(r, colour, _shade(colour, rank[float(r[DELAY])]))
+                    for _, r in part.iterrows()]
+            labels.append((f"{_label(part.iloc[0], shown)}, {part[DELAY].iloc[0]:g} days",
+                           ends[0], colour))
+            labels.append((f"{part[DELAY].iloc[-1]:g} days", ends[-1], colour))
+        legend = [(Line2D([], [], marker="o", ls="none", markersize=8, markeredgecolor="0.3",
+                          markerfacecolor=_shade("0.3", rank[d])), f"{d:g} days")
+                  for d in delays]
+        title = f"Cost against risk by response delay ({_days(delays)}; 95% intervals)"
+    else:
+        note = delay_note(summary)
+        title = "Cost against risk (95% intervals)" + (f", {note}" if note else "")
+    for _, r in (summary[summary[DELAY].isna()] if by_delay else summary).iterrows():
+        base = r.policy == BASELINE
+        colour = "black" if base else "tab:blue"
+        xy = point(r, colour, colour, marker="D" if by_delay else "o",
+                   size=8 if by_delay else 7)
+        labels.append((_label(r, shown) + (" (no response)" if base and by_delay else ""),
+                       xy, "black"))
+    if by_delay:
+        handles, names = zip(*legend)
+        ax.legend(handles, names, title="marker shade: response delay", fontsize=MIN_FONT,
+                  title_fontsize=MIN_FONT, loc="upper center", bbox_to_anchor=(0.5, -0.13),
+                  ncol=min(len(names), 7), frameon=False)
+    ax.margins(x=0.12, y=0.1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel("risk of armed conflict (share of runs)", fontsize=MIN_FONT + 1)
+    ax.set_ylabel("total cost (billion USD, mean per run)", fontsize=MIN_FONT + 1)
+    ax.tick_params(labelsize=MIN_FONT + 1)
+    ax.set_title(title, fontsize=12)
+    ax.grid(alpha=0.3)
+    place_labels(ax, labels, points)
+    return fig
 
 
 def figure_cost_risk(summary: pd.DataFrame, folder: Path) -> str:
-    """Total cost against armed-conflict risk, one point per group."""
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
-    groups = [g for g in summary.columns if g in ("scenario", "policy", DELAY)]
-    for _, row in summary.iterrows():
-        x, y = row["armed_conflict"], row["total_cost_usd"] / 1e9
-        ax.errorbar(x, y, xerr=[[x - row["armed_conflict_low"]], [row["armed_conflict_high"] - x]],
-                    yerr=[[y - row["total_cost_usd_low"] / 1e9],
-                          [row["total_cost_usd_high"] / 1e9 - y]],
-                    fmt="o", capsize=2, alpha=0.8)
-        label = " / ".join(str(row[g]) for g in groups if summary[g].nunique() > 1
-                           or g == "policy")
-        ax.annotate(label, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
-    ax.set_xlabel("risk of armed conflict (share of runs)")
-    ax.set_ylabel("total cost (billion USD, mean per run)")
-    ax.set_title("Cost against risk (95% intervals)", fontsize=11)
-    ax.grid(alpha=0.3)
-    return _save(fig, folder, "cost_vs_risk")[0]
+    """:func:`cost_risk_figure`, written as ``cost_vs_risk``."""
+    return _save(cost_risk_figure(summary), folder, "cost_vs_risk")[0]
 
 
 # ---------------------------------------------------------------- report
@@ -426,6 +712,16 @@ def early_late_section(runs: pd.DataFrame) -> list[str]:
         *[f"- {s}" for s in early_late_findings(table)], ""]
 
 
+def _unset_as_dash(frame: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+    """A copy of ``frame`` whose inputs left unset (nan: ignored by the setting, as
+    ``policy=none`` ignores the delay) read ``–`` in a table."""
+    out = frame.copy()
+    for g in groups:
+        if out[g].isna().any():
+            out[g] = out[g].astype(object).where(out[g].notna(), "–")
+    return out
+
+
 def _build_report(sweep_dir: Path) -> Path:
     runs = load_runs(sweep_dir)
     failures = load_failures(sweep_dir)
@@ -460,18 +756,33 @@ def _build_report(sweep_dir: Path) -> Path:
                      figure_gaps(crises, gaps, groups, figures) if not gaps.empty else None]
         n_jobs = len(job_tables(sweep_dir))
         seeds = sorted(set(runs.seed))
+        trend = delay_trend(runs)
+        if not trend.empty:
+            write_table(sweep_dir / "delay_trend.csv", trend)
+        trend_lines = delay_trend_findings(trend, groups)
         lines += [
             f"**Runs.** {len(runs)} runs in {n_jobs} jobs "
             f"({runs.groupby(groups, dropna=False).size().min()}–"
             f"{runs.groupby(groups, dropna=False).size().max()} seeded replications each; "
             f"the same {len(seeds)} seeds for every job: common random numbers).", "",
-            "## Findings", "", *[f"- {s}" for s in findings(summary, diffs, groups, reference)],
+            "## Findings", "",
+            *([f"How the outcomes change with the response delay, first: on the same "
+               f"seeded worlds, the longest minus the shortest delay, and the least-squares "
+               f"slope per {TREND_STEP_DAYS} days over every delay, each with its 95% "
+               "bootstrap interval over seeds; a trend is stated where the slope's interval "
+               "excludes zero (risk in percentage points; `delay_trend.csv`).", ""]
+              if trend_lines else []),
+            *[f"- {s}" for s in trend_lines + findings(summary, diffs, groups, reference)],
             "",
             "## Outcomes (mean and 95% interval)", "",
             "Intervals: Wilson for the risk of armed conflict (a proportion), percentile "
             "bootstrap (4,000 resamples, seeded) for means. Costs are per run.", "",
         ]
-        table = summary[groups + ["runs"]].copy()
+        if DELAY in groups and summary[DELAY].isna().any():
+            lines += ["A policy without instruments (`none`) ignores the response delay: it "
+                      "ran once, its delay unset (–), and is the reference for every "
+                      "delay.", ""]
+        table = _unset_as_dash(summary, groups)[groups + ["runs"]]
         for o in HEADLINE:
             table[o.summary_label] = [format_interval(r, o.key) for _, r in summary.iterrows()]
         lines += [markdown_table(table), ""]
@@ -488,7 +799,7 @@ def _build_report(sweep_dir: Path) -> Path:
                 lines += [f"## Paired difference against {ref_key}={ref_value} (same seeds)",
                           "", f"Each setting minus `{ref_key}={ref_value}` on the same seeded "
                           f"worlds and the same other inputs; {reading}.", ""]
-            dtable = diffs[groups + ["pairs"]].copy()
+            dtable = _unset_as_dash(diffs, groups)[groups + ["pairs"]]
             for o in shown:
                 dtable[f"Δ {o.summary_label}"] = [format_interval(r, o.key, "d_")
                                           for _, r in diffs.iterrows()]

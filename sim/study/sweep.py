@@ -78,6 +78,64 @@ def job_key(resolved: dict[str, Any]) -> str:
     return config_key(identity)
 
 
+#: Inputs that act only through the policy's instruments: they replace every
+#: instrument's delay and trigger and scale its intensity
+#: (``sim.core.policies.response.ResponseSystem``), so a policy without instruments
+#: (``policy=none``) ignores them.
+INSTRUMENT_INPUTS = ("policy.response_delay_days", "policy.trigger", "policy.intensity_scale")
+
+
+def ignored_inputs(config: Any) -> tuple[str, ...]:
+    """The inputs of :data:`INSTRUMENT_INPUTS` that a job's composed configuration cannot
+    use: all of them when its policy has no instruments, none otherwise."""
+    policy = config["policy"]
+    return () if policy.get("instruments") else INSTRUMENT_INPUTS
+
+
+def input_default(key: str) -> str:
+    """An input of :data:`INSTRUMENT_INPUTS` at its schema default, as a Hydra override
+    value (``null`` for an unset delay or trigger)."""
+    import dataclasses
+
+    from sim.core.params import PolicyParams
+
+    field = {f.name: f for f in dataclasses.fields(PolicyParams)}[key.split(".", 1)[1]]
+    return "null" if field.default is None else repr(field.default)
+
+
+def run_ignored_once(jobs: list[list[str]], compose: Callable[[list[str]], Any],
+                     forget: Callable[[list[str]], None] = lambda overrides: None
+                     ) -> list[list[str]]:
+    """A sweep's jobs with each configuration that the model can tell apart run once.
+
+    A job whose configuration ignores an input it overrides (:func:`ignored_inputs`:
+    ``policy=none`` swept over ``policy.response_delay_days``) has that override set to
+    the input's default (:func:`input_default`), and a job that is then the same as an
+    earlier one is dropped: ``none`` × 7 delays is one job, its delay recorded as unset.
+    Order and everything else are kept, so the list is the same on every run of the
+    sweep (resuming finds the same job keys); jobs the same for other reasons are left for
+    the validation to refuse. Only jobs that override such an input are composed
+    (``compose(overrides)``); ``forget(overrides)`` is told of a composed job that will
+    not run as composed.
+    """
+    out: list[list[str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for overrides in jobs:
+        keys = [o.split("=", 1)[0].lstrip("+~") for o in overrides]
+        if any(k in INSTRUMENT_INPUTS for k in keys):
+            ignored = ignored_inputs(compose(overrides))
+            reset = [f"{k}={input_default(k)}" if k in ignored else o
+                     for k, o in zip(keys, overrides)]
+            if reset != list(overrides):
+                forget(overrides)
+                if tuple(reset) in seen:
+                    continue  # the same run as an earlier job
+                overrides = reset
+        seen.add(tuple(overrides))
+        out.append(list(overrides))
+    return out
+
+
 def write_plan(sweep_dir: Path, jobs: list[tuple[list[str], str]], started: str) -> Path:
     """Record the jobs this run of the sweep is to run (overrides and key)."""
     return write_json(Path(sweep_dir) / PLAN, {
