@@ -210,6 +210,7 @@ def test_a_bad_value_names_field_value_and_rule_and_changes_nothing(built):
     assert "World (seed): seed = -3 is not allowed; it must be ≥ 0" in errors
     assert ("UN warns at hostility: un.warning_threshold = 0 is not allowed; it must be > 0"
             in errors)
+    assert number_input(rc, "seed").v_model in (0, "0")  # the refused value is not left
     button(rc, "Reset").click()
     assert built[-1].params.seed == 0 and built[-1].params.un.warning_threshold == 0.95
     rc.close()
@@ -301,6 +302,9 @@ def test_the_curve_tab_draws_outcome_against_delay(built):
     button(rc, "Draw the curve on 2 worlds").click()
     trend = wait_for_text(rc, "Policy envoy, acting after 180 days instead of 0")
     assert "over 2 worlds (seeds 0–1)" in trend
+    tab(rc, 0)
+    tab(rc, 2)  # the curve is still there after a look at another tab
+    assert trend in texts(rc)
     rc.close()
 
 

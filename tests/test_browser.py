@@ -354,6 +354,9 @@ def test_a_bad_value_names_field_value_and_rule_and_changes_nothing(loaded):
     error = type_number(page, "prevsim-input-seed", -3, until=(".prevsim-error", "seed = -3"))
     assert error == "World (seed): seed = -3 is not allowed; it must be ≥ 0", error
     assert page.locator(".prevsim-error").is_visible()
+    # the input shows the value kept, not the one refused
+    page.wait_for_function("() => document.querySelector('.prevsim-input-seed input')"
+                           ".value === '0'")
     # nothing changed: the settings still match the Explore world
     assert page.locator(".prevsim-pending").count() == 0
     page.get_by_role("button", name="Reset").click()

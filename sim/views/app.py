@@ -407,9 +407,7 @@ def _worlds_table(comp) -> str:
 
 # ------------------------------------------------------------------ the curve
 @solara.component
-def CurveView(settings: solara.Reactive):
-    worlds = solara.use_reactive(CURVE_WORLDS)
-    request = solara.use_reactive(None)
+def CurveView(settings: solara.Reactive, worlds: solara.Reactive, request: solara.Reactive):
     seed = int(settings.value.get("seed", 0))
     policy = settings.value.get("policy") or START_POLICY
 
@@ -530,6 +528,7 @@ def ValueControl(settings: solara.Reactive, key: str, spec: dict):
     """A setting with its value always shown: a slider and a number input beside it
     (the seed: a number input only, with a button for the next world)."""
     error = solara.use_reactive(None)
+    refused = solara.use_reactive(0)  # a refused value is not left in the input
     dotted = key.replace("__", ".")
     value = settings.value.get(key, spec["value"])
     is_int = spec["type"] == "SliderInt"
@@ -538,13 +537,16 @@ def ValueControl(settings: solara.Reactive, key: str, spec: dict):
         problem = check_value(dotted, new)
         if problem is not None:
             error.set(problem)
+            refused.set(refused.value + 1)
             return
         error.set(None)
         settings.set({**settings.value, key: int(new) if is_int else float(new)})
 
     solara.Text(spec["label"], classes=["prevsim-control-label"])
+    # keyed by the refusals: a refused value is not left in the input (a new one is drawn)
     with solara.Row(style={"align-items": "center"}, gap="8px",
-                    classes=["prevsim-control", f"prevsim-control-{key}"]):
+                    classes=["prevsim-control", f"prevsim-control-{key}"]
+                    ).key(f"{key}-{refused.value}"):
         if key == "seed":
             solara.InputInt("", value=int(value), on_value=set_value,
                             classes=["prevsim-input-seed"], style={"max-width": "120px"})
@@ -557,8 +559,8 @@ def ValueControl(settings: solara.Reactive, key: str, spec: dict):
                        on_value=set_value, min=spec["min"], max=spec["max"],
                        step=spec["step"])
             number = solara.InputInt if is_int else solara.InputFloat
-            number("", value=value, on_value=set_value,
-                   classes=[f"prevsim-input-{key}"], style={"max-width": "90px"})
+            number("", value=value, on_value=set_value, classes=[f"prevsim-input-{key}"],
+                   style={"max-width": "90px"})
     if error.value:
         solara.Text(error.value, classes=["prevsim-error"])
 
@@ -591,6 +593,10 @@ def Sidebar(model: solara.Reactive, settings: solara.Reactive, frames: solara.Re
                           on_value=lambda v, key=key: settings.set({**settings.value, key: v}))
             group = {"scenario_name": "scenario"}.get(key, key)
             text = descriptions(group).get(settings.value.get(key, spec["value"]), "")
+            delay = settings.value.get("policy__response_delay_days")
+            if key == "policy" and delay is not None and delay != start_value(
+                    "policy.response_delay_days"):
+                text += f" The response delay below replaces its delays: {delay:g} days."
             solara.Text(text, classes=["prevsim-sub"])
         for key, spec in specs.items():
             if key not in ("scenario_name", "policy", "lever"):
@@ -611,6 +617,8 @@ def Page():
     tab = solara.use_reactive(0)
     compare = solara.use_reactive(solara.use_memo(lambda: compare_start(settings.value), []))
     request = solara.use_reactive(None)
+    curve_worlds = solara.use_reactive(CURVE_WORLDS)  # the tabs' state outlives the tabs
+    curve_request = solara.use_reactive(None)
     solara.use_effect(lambda: setattr(solara.lab.theme, "dark", False), [])
 
     def try_lesson(lesson: Lesson):
@@ -639,7 +647,7 @@ def Page():
     elif index == 1:
         CompareView(settings, compare, request)
     elif index == 2:
-        CurveView(settings)
+        CurveView(settings, curve_worlds, curve_request)
     elif index == 3:
         LessonsView(try_lesson)
     else:

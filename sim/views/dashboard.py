@@ -250,8 +250,9 @@ def _fmt(key: str, value: Any) -> str:
 def outcome_label(key: str) -> str:
     """An outcome's label with its unit where the unit says more than the label."""
     o = OUTCOMES[key]
+    unit = o.unit.split(" (")[0]  # "weeks (mean per run)": weeks
     return o.label if o.kind is Kind.PROPORTION or o.unit in ("USD", o.key) else (
-        f"{o.label} ({o.unit})")
+        f"{o.label} ({unit})")
 
 
 def outcomes_html(columns: dict[str, dict], diff: bool = False) -> str:
