@@ -2,7 +2,7 @@
 VENV      := .venv
 PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
-EXTRAS    ?= test,dashboard
+EXTRAS    ?= test,dashboard,explore
 ARGS      ?=
 HOST      ?= 127.0.0.1
 PORT      ?= 8765

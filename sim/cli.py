@@ -168,7 +168,8 @@ def job_inputs(cfg: DictConfig, overrides: list[str],
     choices = choices or {}
     for item in overrides:
         key = item.split("=", 1)[0].lstrip("+~")
-        if key in inputs or key.startswith(("hydra", "study.", "run_dir", "sensitivity.")) \
+        if key in inputs or key.startswith(("hydra", "study.", "run_dir", "sensitivity.",
+                                            "explore.")) \
                 or key == "experiment":
             continue  # how the sweep is run, not what it varies
         if key in choices and "/" not in key and OmegaConf.select(cfg, key) is None:
@@ -235,6 +236,13 @@ def _sweep_job(cfg: DictConfig, overrides: list[str], sweep_dir: Path, resolved:
         design = sa.sample(problem, s.method, s.samples, s.design_seed)
         compute = lambda: sa.evaluate_chunk(  # noqa: E731
             params, problem, design, s.chunk, s.chunks, seeds, inputs)
+    elif study.runner == "robustness":
+        from sim.study import explore
+
+        e = app.explore
+        problem, design = explore.design(dict(e.uncertainties), e.samples, e.design_seed)
+        compute = lambda: explore.evaluate_chunk(  # noqa: E731
+            params, problem, design, e.chunk, e.chunks, seeds, inputs)
     else:
         def compute() -> dict[str, pd.DataFrame]:
             crises: list[pd.DataFrame] | None = [] if study.crisis_tables else None

@@ -20,7 +20,7 @@ import os
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
@@ -73,8 +73,9 @@ class StudyParams:
     reevaluate_top: int = param(3, help="Policy search: best trials re-run on fresh seeds "
                                 "when the search ends.", unit="trials", ge=0, le=100)
     runner: str = param("replications", help="What each job runs: seeded replications of "
-                        "one configuration, or a chunk of a sensitivity design.",
-                        choices=("replications", "sensitivity"))
+                        "one configuration, a chunk of a sensitivity design, or a chunk of "
+                        "the worlds of an exploratory ensemble (experiment=robustness).",
+                        choices=("replications", "sensitivity", "robustness"))
     crisis_tables: bool = param(True, help="Keep every run's crisis table and write it as "
                                 "jobs/<key>/crises.parquet (the report's gap section). It "
                                 "is held in memory until the job ends, about 12 kB a run "
@@ -115,6 +116,45 @@ class SensitivityParams:
 
 
 @dataclass
+class ExploreParams:
+    """An ensemble of worlds for exploratory modelling (``experiment=robustness``):
+    uncertainties sampled by a Latin hypercube, every lever setting (the swept policy) on
+    every world with the same seeds; regret, satisficing and scenario discovery
+    (``sim.study.explore``)."""
+
+    uncertainties: Dict[str, List[float]] = param(
+        {}, help="The uncertainties: parameters policy cannot choose and their [low, high] "
+        "ranges (dotted names).", source="sim.study.ranking.UNCERTAINTIES (issue 17)")
+    samples: int = param(40, help="Worlds of the Latin hypercube (the default world is "
+                         "added as world -1).", unit="worlds", ge=2, le=100_000)
+    design_seed: int = param(11, help="Seed of the Latin hypercube (every job regenerates "
+                             "the same worlds from it).", ge=0, le=2**32 - 1)
+    chunks: int = param(4, help="Jobs each lever setting's worlds are split into.",
+                        unit="jobs", ge=1, le=10_000)
+    chunk: int = param(0, help="This job's chunk (0 … chunks − 1).", ge=0, le=9_999)
+    satisficing: Dict[str, float] = param(
+        {"armed_conflict": 0.6, "total_cost_usd": 15e9},
+        help="Thresholds a policy must meet in a world (its mean over the seeds, ≤ for "
+        "outcomes to minimise) for the world to count as satisfied.",
+        source="modelling choice: about the risk and cost of the best policies on the "
+        "default world (make run), so that the share separates policies")
+    discover_policy: str = param("envoy", help="Scenario discovery: the policy whose "
+                                 "failures PRIM explains.")
+    discover_outcome: str = param("violence_party_weeks", help="Scenario discovery: the "
+                                  "outcome that defines a failure.")
+    fail_share: float = param(0.25, help="Scenario discovery: a failure is a world in the "
+                              "policy's worst fail_share of worlds (unless fail_threshold).",
+                              unit="share of worlds", gt=0, lt=1, source="modelling "
+                              "choice: PRIM works best with a minority of cases")
+    fail_threshold: Optional[float] = param(None, help="Scenario discovery: a failure is a "
+                                            "world whose mean outcome is worse than this "
+                                            "(null: use fail_share).")
+    min_density: float = param(0.8, help="Scenario discovery: the PRIM box chosen is the "
+                               "one of most coverage among those at least this dense.",
+                               unit="share", gt=0, le=1, source="Bryant & Lempert (2010)")
+
+
+@dataclass
 class CompareParams:
     """The two-delay slide of ``plot=compare``: the same crisis, two delays, many worlds."""
 
@@ -140,6 +180,7 @@ class AppConfig(Params):
                       "delays on many worlds (compare.*); empty: none.",
                       choices=("", "timeline", "compare"))
     compare: CompareParams = field(default_factory=CompareParams)
+    explore: ExploreParams = field(default_factory=ExploreParams)
     sensitivity: SensitivityParams = field(default_factory=SensitivityParams)
 
 
@@ -198,8 +239,11 @@ def _study_problems(app: AppConfig) -> list[tuple[str, Any, str]]:
 
     problems = []
     outcomes = "an outcome of sim.metrics.outcomes: " + ", ".join(OUTCOME_KEYS)
+    e = app.explore
     for name, value in (("study.objective", app.study.objective),
-                        ("sensitivity.outcome", app.sensitivity.outcome)):
+                        ("sensitivity.outcome", app.sensitivity.outcome),
+                        ("explore.discover_outcome", e.discover_outcome),
+                        *((f"explore.satisficing.{k}", k) for k in e.satisficing)):
         if value not in OUTCOME_KEYS:
             problems.append((name, value, outcomes))
     key, sep, value = app.study.reference.partition(":")
@@ -207,13 +251,50 @@ def _study_problems(app: AppConfig) -> list[tuple[str, Any, str]]:
         problems.append(("study.reference", app.study.reference,
                          "input:value, e.g. policy:none or lever:baseline"))
     s = app.sensitivity
-    if s.chunk >= s.chunks:
-        problems.append(("sensitivity.chunk", s.chunk,
-                         f"below sensitivity.chunks = {s.chunks} (chunks are numbered from 0)"))
+    for where, chunk, chunks in (("sensitivity", s.chunk, s.chunks), ("explore", e.chunk,
+                                                                      e.chunks)):
+        if chunk >= chunks:
+            problems.append((f"{where}.chunk", chunk, f"below {where}.chunks = {chunks} "
+                             "(chunks are numbered from 0)"))
     fields = {name: (f, value) for name, f, value in iter_fields(Params())}
     base = to_params(app)
-    for name, bounds in s.uncertainties.items():
-        where = f"sensitivity.uncertainties.{name}"
+    for group, uncertainties in (("sensitivity", s.uncertainties),
+                                 ("explore", e.uncertainties)):
+        problems += _range_problems(f"{group}.uncertainties", uncertainties, fields, base)
+    if app.study.runner == "sensitivity" and not app.policy.instruments:
+        for name, bounds in s.uncertainties.items():
+            if name.startswith(RESPONSE_ONLY):
+                problems.append((f"sensitivity.uncertainties.{name}", bounds,
+                                 f"a parameter policy {app.policy.name!r} can move: it has "
+                                 "no instruments, and this one acts only through a "
+                                 "response (its index would be 0 by construction); "
+                                 "choose a policy that acts (policy=envoy) or drop it"))
+    for runner, group, uncertainties in (("sensitivity", "sensitivity", s.uncertainties),
+                                         ("robustness", "explore", e.uncertainties)):
+        if app.study.runner != runner:
+            continue
+        if not uncertainties:
+            problems.append((f"{group}.uncertainties", {}, "at least one parameter and "
+                             f"its [low, high] range, for study.runner={runner}"))
+        elif not problems:
+            problems += _design_problems(app, base)
+    return problems
+
+
+#: Parameters that act only through a response (an instrument, the consent it asks, the
+#: policy's own settings, the unity of the bodies deciding it): a policy without
+#: instruments cannot be sensitive to them.
+RESPONSE_ONLY = ("instruments.", "consent.", "policy.", "un.unity", "regional.unity",
+                 "un.consensus_days_at_zero_unity", "regional.consensus_days_at_zero_unity")
+
+
+def _range_problems(prefix: str, uncertainties: dict, fields: dict, base: Params
+                    ) -> list[tuple[str, Any, str]]:
+    """Each uncertainty is a numeric parameter with [low, high], low < high, and a valid
+    run at each end (its field's bounds and every cross-field rule)."""
+    problems = []
+    for name, bounds in uncertainties.items():
+        where = f"{prefix}.{name}"
         if name not in fields or isinstance(fields[name][1], bool) or not isinstance(
                 fields[name][1], (int, float)):
             problems.append((where, bounds, "a numeric parameter of sim.params (dotted "
@@ -229,30 +310,32 @@ def _study_problems(app: AppConfig) -> list[tuple[str, Any, str]]:
                 validate(with_overrides(base, {name.replace(".", "__"): value}))
             except ParameterError as exc:
                 problems += [(f"{where} (at {end:g})", v, rule) for _, v, rule in exc.problems]
-    if app.study.runner == "sensitivity":
-        if not s.uncertainties:
-            problems.append(("sensitivity.uncertainties", {}, "at least one parameter and "
-                             "its [low, high] range, for study.runner=sensitivity"))
-        elif not problems:
-            problems += _design_problems(app, base)
     return problems
 
 
 def _design_problems(app: AppConfig, base: Params) -> list[tuple[str, Any, str]]:
-    """Every point of the sensitivity design is a valid run: ranges valid at each end can
+    """Every point of the study's design is a valid run: ranges valid at each end can
     still break a rule together (hysteresis below tension, weight_min below weight_max)."""
     from sim.study import sensitivity as sa
 
-    s = app.sensitivity
-    problem = sa.problem_from(dict(s.uncertainties))
-    design = sa.sample(problem, s.method, s.samples, s.design_seed)
+    if app.study.runner == "robustness":
+        from sim.study import explore
+
+        e = app.explore
+        problem, design = explore.design(dict(e.uncertainties), e.samples, e.design_seed)
+        what = "explore design world"
+    else:
+        s = app.sensitivity
+        problem = sa.problem_from(dict(s.uncertainties))
+        design = sa.sample(problem, s.method, s.samples, s.design_seed)
+        what = "sensitivity design point"
     for index, row in enumerate(design):
         point = sa.point_overrides(base, problem, row)
         try:
             validate(with_overrides(base, point))
         except ParameterError as exc:
             at = ", ".join(f"{k.replace('__', '.')}={v:g}" for k, v in point.items())
-            return [(f"sensitivity design point {index} ({at})", v, f"{field}: {rule}")
+            return [(f"{what} {index} ({at})", v, f"{field}: {rule}")
                     for field, v, rule in exc.problems]
     return []
 

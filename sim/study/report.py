@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.core.metrics import Kind
+from sim.core.metrics import OUTCOMES, Kind
 from sim.study.analysis import (
     BASELINE,
     BASELINES,
@@ -546,6 +546,117 @@ def figure_sensitivity(indices: pd.DataFrame, method: str, outcome: str,
     return _save(fig, folder, "sensitivity")[0]
 
 
+def exploration_section(sweep_dir: Path, runs: pd.DataFrame, config: dict) -> list[str]:
+    """Regret, satisficing, the cost–risk front, parallel coordinates and the PRIM box of
+    an ensemble of worlds (``experiment=robustness``, ``sim.study.explore``)."""
+    from sim.study import explore
+
+    e, study = config["explore"], config["study"]
+    names = list(e["uncertainties"])
+    worlds = int((runs["sample"].unique() != explore.DEFAULT_WORLD).sum())
+    policies = sorted(runs.policy.unique())
+    thresholds = dict(e["satisficing"])
+    figures = sweep_dir / "figures"
+    lines = [f"**Ensemble.** {len(policies)} policies (the lever) × {worlds} worlds of a "
+             f"Latin hypercube over {len(names)} uncertainties (design seed "
+             f"{e['design_seed']}; of {e['samples']} planned) and the default world, "
+             f"{study['replications']} seeds each, the same seeds for every policy and "
+             "world (common random numbers).", ""]
+    table = explore.robustness_table(runs, thresholds)
+    write_table(sweep_dir / "robustness.csv", table)
+    fmt = lambda key, v: format_value(v, key)  # noqa: E731
+    cell = lambda r, col, key: (f"{fmt(key, r[col])} [{fmt(key, r[col + '_low'])}, "  # noqa: E731
+                                f"{fmt(key, r[col + '_high'])}]")
+    shown = pd.DataFrame({
+        "policy": table.policy,
+        "default world: violence (regret)": [
+            f"{fmt('violence_party_weeks', r.violence_party_weeks_default)} "
+            f"({fmt('violence_party_weeks', r.violence_party_weeks_default_regret)})"
+            for _, r in table.iterrows()],
+        "mean regret: violence": [cell(r, "violence_party_weeks_regret_mean",
+                                       "violence_party_weeks") for _, r in table.iterrows()],
+        "p90 regret: violence": [cell(r, "violence_party_weeks_regret_p90",
+                                      "violence_party_weeks") for _, r in table.iterrows()],
+        "mean regret: total cost": [cell(r, "total_cost_usd_regret_mean", "total_cost_usd")
+                                    for _, r in table.iterrows()],
+        "satisficing": [f"{r.satisficing:.0%} [{r.satisficing_low:.0%}, "
+                        f"{r.satisficing_high:.0%}]" for _, r in table.iterrows()]})
+    shown = shown.iloc[table.violence_party_weeks_regret_mean.argsort().to_numpy()]
+    rule = " and ".join(f"{OUTCOMES[k].summary_label.lower()} ≤ {format_value(v, k)}"
+                        for k, v in thresholds.items())
+    lines += ["## Robustness: regret and satisficing", "",
+              "Regret in a world: a policy's mean outcome there minus the best policy's "
+              "(0 for the best). Mean and 90th percentile over the worlds; satisficing: "
+              f"the share of worlds where the policy's means meet {rule}. 95% intervals "
+              "from resampling the seeds (400 resamples, seeded): the best policy of a "
+              "world is picked from noisier means in a resample, so resampled regrets "
+              "lean upwards and the estimate sits near the low end of its interval. The "
+              "default world column is the policy's violence there and its regret (the "
+              "gap to the best policy on the default world).", "", markdown_table(shown),
+              ""]
+    best_default = table.loc[table.violence_party_weeks_default.idxmin(), "policy"]
+    criteria = (("least mean regret in violence", "violence_party_weeks_regret_mean", True),
+                ("least 90th-percentile regret in violence", "violence_party_weeks_regret_p90",
+                 True),
+                ("least mean regret in total cost", "total_cost_usd_regret_mean", True),
+                ("most worlds satisfied", "satisficing", False))
+    lines += ["## Findings", ""]
+    for words, col, low in criteria:
+        r = table.loc[table[col].idxmin() if low else table[col].idxmax()]
+        gap = fmt("violence_party_weeks", r.violence_party_weeks_default_regret)
+        value = (f"{r[col]:.0%}" if col == "satisficing" else
+                 fmt("total_cost_usd" if "cost" in col else "violence_party_weeks", r[col]))
+        lines.append(f"- Most robust by {words}: `{r.policy}` ({value}); on the default "
+                     f"world it is {gap} party-weeks of violence behind the best there "
+                     f"(`{best_default}`).")
+    on_front = explore.front(runs)
+    lines += ["- The cost–risk front (no policy has both a lower mean risk of armed "
+              "conflict and a lower mean total cost over the worlds): "
+              + ", ".join(f"`{p}`" for p in on_front) + ".", ""]
+    fig_par = _save(explore.figure_parallel(runs, highlight=on_front), figures,
+                    "parallel_coordinates")[0]
+    lines += [f"![Policies over their outcomes]({'figures/' + fig_par})", ""]
+    policy, outcome = e["discover_policy"], e["discover_outcome"]
+    lines += [f"## Where does `{policy}` fail? (scenario discovery)", ""]
+    if policy not in policies:
+        return lines + [f"`{policy}` is not among this ensemble's policies "
+                        f"({', '.join(policies)}): set explore.discover_policy.", ""]
+    found = explore.discover(runs, names, policy, outcome, e["fail_share"],
+                             e["fail_threshold"], e["min_density"], e["uncertainties"])
+    label = OUTCOMES[outcome].summary_label.lower()
+    lines += [f"A failure: a world where `{policy}`'s mean {label} is above "
+              f"{format_value(found['threshold'], outcome)} ({found['cases']} of "
+              f"{found['worlds']} worlds). PRIM (EMA Workbench) peels a box over the "
+              "uncertainties that holds as many failures as it can (coverage: the share "
+              "of all failures inside it) at a density (the share of its worlds that "
+              f"fail) of at least {e['min_density']:.0%}; CART is the cross-check. A "
+              "restriction's quasi-p-value (Bryant & Lempert 2010) is the chance of a "
+              "box this dense without it: above 0.05 it is not significant.", ""]
+    if found["box"] is None:
+        lines += ["No box: every world fails or none does at this threshold.", ""]
+    else:
+        box = found["box"]
+        limits = box["limits"].reset_index(names="uncertainty")
+        write_table(sweep_dir / "prim_box.csv", limits)
+        rows = pd.DataFrame({"uncertainty": limits.uncertainty,
+                             "box": [f"{lo:.3g} – {hi:.3g}" for lo, hi in
+                                     zip(limits.low, limits.high)],
+                             "range": [f"{lo:.3g} – {hi:.3g}" for lo, hi in
+                                       zip(limits.range_low, limits.range_high)],
+                             "quasi-p": [f"{q:.2g}" + (" (not significant)" if q > 0.05
+                                                       else "") for q in limits.qp]})
+        fig_box = _save(explore.figure_boxes(found), figures, "prim_box")[0]
+        c = found["cart"]
+        lines += [f"PRIM box: coverage {box['coverage']:.0%}, density {box['density']:.0%}"
+                  f" ({box['mass']:.0%} of the worlds); CART's densest leaf: coverage "
+                  f"{c['coverage']:.0%}, density {c['density']:.0%}.", "",
+                  markdown_table(rows), "", f"![PRIM box]({'figures/' + fig_box})", ""]
+    scores = found["feature_scores"]
+    lines += [f"Feature scores (extra trees, EMA Workbench) for `{policy}`'s {label}: "
+              + ", ".join(f"`{n}` {v:.2f}" for n, v in scores.items()) + ".", ""]
+    return lines
+
+
 def sensitivity_section(sweep_dir: Path, runs: pd.DataFrame, config: dict) -> list[str]:
     """Indices table, figure and reading for a sensitivity sweep."""
     from sim.study import sensitivity as sa
@@ -594,8 +705,7 @@ def search_section(sweep_dir: Path, runs: pd.DataFrame, meta: dict) -> list[str]
                            for key, part in runs.groupby(groups, dropna=False)])
     trials = trials.sort_values("score").head(10)
     show = lambda t: pd.DataFrame({  # noqa: E731
-        **{g: t[g].map(lambda v: f"{v:.3g}" if isinstance(v, float) else v) for g in groups
-           if g in t},
+        **{g: t[g].map(lambda v, g=g: readable_input(g, v)) for g in groups if g in t},
         "risk [95%]": [f"{r:.0%} [{lo:.0%}, {hi:.0%}]" for r, lo, hi in
                        zip(t.risk, t.risk_low, t.risk_high)],
         f"mean {objective}": [format_value(v, objective) for v in t.objective],
@@ -712,13 +822,38 @@ def early_late_section(runs: pd.DataFrame) -> list[str]:
         *[f"- {s}" for s in early_late_findings(table)], ""]
 
 
+def readable_input(name: str, value: Any) -> Any:
+    """A swept input's value rounded to what it means: days and weeks to whole numbers
+    (to 0.1 below 10), other numbers to three significant digits (a search's
+    ``policy.response_delay_days`` 10.021262325314114 reads 10, its
+    ``policy.intensity_scale`` 1.2196959224891455 reads 1.22); unset (nan) reads –."""
+    if not isinstance(value, float):
+        return value
+    if value != value:
+        return "–"
+    import dataclasses
+
+    from sim.core.params import Params, dotted_value
+
+    *path, leaf = name.split(".")
+    try:
+        node = dotted_value(Params(), ".".join(path)) if path else Params()
+        meta = {f.name: f.metadata for f in dataclasses.fields(node)}[leaf]
+        unit = meta.get("unit", "-")
+    except (AttributeError, KeyError, TypeError):
+        unit = "-"
+    if unit in ("days", "weeks"):
+        return f"{value:.0f}" if abs(value) >= 10 else f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{value:.3g}"
+
+
 def _unset_as_dash(frame: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
-    """A copy of ``frame`` whose inputs left unset (nan: ignored by the setting, as
-    ``policy=none`` ignores the delay) read ``–`` in a table."""
+    """A copy of ``frame`` whose inputs read as :func:`readable_input` writes them (left
+    unset — nan: ignored by the setting, as ``policy=none`` ignores the delay — ``–``)."""
     out = frame.copy()
     for g in groups:
-        if out[g].isna().any():
-            out[g] = out[g].astype(object).where(out[g].notna(), "–")
+        if out[g].dtype.kind == "f":
+            out[g] = [readable_input(g, v) for v in out[g]]
     return out
 
 
@@ -735,6 +870,9 @@ def _build_report(sweep_dir: Path) -> Path:
     elif meta.get("runner") == "sensitivity":
         write_table(sweep_dir / "runs.parquet", runs)
         lines += sensitivity_section(sweep_dir, runs, meta["config"])
+    elif meta.get("runner") == "robustness":
+        write_table(sweep_dir / "runs.parquet", runs)
+        lines += exploration_section(sweep_dir, runs, meta["config"])
     else:
         reference = (meta.get("config") or {}).get("study", {}).get("reference")
         ref_key, ref_value = parse_reference(reference)
