@@ -212,10 +212,16 @@ def run_sweep_job(cfg: DictConfig) -> float:
                 print(f"error: job {' '.join(overrides)} failed ({reason}), and its failure "
                       f"record could not be written: {describe_os_error(record_exc)}",
                       file=sys.stderr)
-                return float("inf")
+                return _worst(cfg)
             log.error("job failed (%s): %s — recorded in %s", " ".join(overrides), reason,
                       path)
-            return float("inf")
+            return _worst(cfg)
+
+
+def _worst(cfg: DictConfig) -> float | list[float]:
+    """A failed job's score: +inf, one per objective in a multi-objective search."""
+    objectives = list(OmegaConf.select(cfg, "study.objectives") or [])
+    return [float("inf")] * len(objectives) if objectives else float("inf")
 
 
 def _sweep_job(cfg: DictConfig, overrides: list[str], sweep_dir: Path, resolved: dict,
@@ -259,6 +265,8 @@ def _sweep_job(cfg: DictConfig, overrides: list[str], sweep_dir: Path, resolved:
     from sim.study import search
 
     table = pd.read_parquet(folder / sweep.RUNS)
+    if study.objectives:  # a multi-objective search: one mean per objective
+        return [float(table[o].mean()) for o in study.objectives]
     return search.score(table, study.objective, study.risk_ceiling)["score"]
 
 
@@ -389,9 +397,13 @@ def search_space_jobs(cfg: DictConfig) -> list[list[str]]:
     if n_trials is not None and not n_trials >= 1:
         problems.append(f"hydra.sweeper.n_trials = {n_trials}: at least 1")
     direction = cfg.hydra.sweeper.get("direction")
-    if direction is not None and str(direction) != "minimize":
-        problems.append(f"hydra.sweeper.direction = {direction}: minimize (PrevSim's "
-                        "searches minimise study.objective)")
+    objectives = list(OmegaConf.select(cfg, "study.objectives") or [])
+    wanted = ["minimize"] * len(objectives) if objectives else "minimize"
+    given = (list(direction) if OmegaConf.is_list(direction) or isinstance(direction, list)
+             else str(direction)) if direction is not None else wanted
+    if given != wanted:
+        problems.append(f"hydra.sweeper.direction = {given}: {wanted} (PrevSim's searches "
+                        "minimise study.objective, or each of study.objectives)")
     if problems:
         fail("the search cannot run; nothing was run or written:\n  " + "\n  ".join(problems),
              EXIT_BAD_INPUT)
@@ -537,13 +549,22 @@ def reevaluate_search(sweep_dir: Path, config: DictConfig) -> Path | None:
         manifest = json.loads((path.parent / "manifest.json").read_text())
         inputs = json.loads((path.parent / "job.json").read_text())["inputs"]
         s = search.score(table, study.objective, study.risk_ceiling)
-        if s["feasible"]:
+        if study.objectives:  # every trial competes; the front is re-evaluated
+            means = [float(table[o].mean()) for o in study.objectives]
+            candidates.append((means, inputs, manifest["config"]))
+        elif s["feasible"]:
             candidates.append((s["score"], inputs, manifest["config"]))
-    candidates.sort(key=lambda c: c[0])
-    chosen = [(inputs, sim_config.params_from_dict(cfg))
-              for _, inputs, cfg in candidates[:study.reevaluate_top]]
+    if study.objectives:
+        front = search.non_dominated([c[0] for c in candidates])
+        candidates = sorted((candidates[i] for i in front), key=lambda c: c[0])
+        chosen = [(inputs, sim_config.params_from_dict(cfg)) for _, inputs, cfg in candidates]
+    else:
+        candidates.sort(key=lambda c: c[0])
+        chosen = [(inputs, sim_config.params_from_dict(cfg))
+                  for _, inputs, cfg in candidates[:study.reevaluate_top]]
     table = search.reevaluate(chosen, study.root_seed + search.FRESH_SEED_OFFSET,
-                              study.replications, study.objective, study.risk_ceiling)
+                              study.replications, study.objective, study.risk_ceiling,
+                              tuple(study.objectives))
     return write_table(sweep_dir / "reevaluation.csv", table)
 
 
@@ -552,7 +573,7 @@ sim_config.register()
 
 @hydra.main(version_base="1.3", config_path=str(sim_config.config_dir()),
             config_name="config")
-def main(cfg: DictConfig) -> float | None:
+def main(cfg: DictConfig) -> float | list[float] | None:
     """Entry point of ``python -m sim``."""
     _quiet_mesa()
     for stream in (sys.stdout, sys.stderr):  # a terminal without UTF-8 gets escapes

@@ -66,6 +66,11 @@ class StudyParams:
     progress: bool = param(True, help="Show a progress bar over replications.")
     objective: str = param("total_cost_usd", help="Policy search: the outcome to minimise "
                            "(a key of sim.metrics.outcomes).")
+    objectives: List[str] = param([], help="Policy search with several objectives "
+                                  "(Optuna's multi-objective study, experiment="
+                                  "policy_front): outcomes whose means are minimised "
+                                  "together, one per hydra.sweeper.direction; empty: one "
+                                  "objective, study.objective under the risk ceiling.")
     risk_ceiling: float = param(1.0, help="Policy search: the highest acceptable risk of "
                                 "armed conflict (upper end of its 95% interval).",
                                 unit="share of runs", ge=0, le=1, source="DOMAIN.md §8 "
@@ -243,7 +248,9 @@ def _study_problems(app: AppConfig) -> list[tuple[str, Any, str]]:
     for name, value in (("study.objective", app.study.objective),
                         ("sensitivity.outcome", app.sensitivity.outcome),
                         ("explore.discover_outcome", e.discover_outcome),
-                        *((f"explore.satisficing.{k}", k) for k in e.satisficing)):
+                        *((f"explore.satisficing.{k}", k) for k in e.satisficing),
+                        *((f"study.objectives[{i}]", k)
+                          for i, k in enumerate(app.study.objectives))):
         if value not in OUTCOME_KEYS:
             problems.append((name, value, outcomes))
     key, sep, value = app.study.reference.partition(":")

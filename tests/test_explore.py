@@ -166,3 +166,40 @@ def test_swept_values_read_as_what_they_mean():
     assert readable_input("policy.response_delay_days", 3.5) == "3.5"
     assert readable_input("policy.response_delay_days", float("nan")) == "–"
     assert readable_input("policy", "envoy") == "envoy"
+
+
+def test_the_pareto_front_by_hand():
+    from sim.study.search import non_dominated
+
+    points = [(0.9, 1.0), (0.1, 9.0), (0.5, 5.0), (0.6, 6.0), (0.5, 5.0)]
+    assert non_dominated(points) == [0, 1, 2, 4]  # (0.6, 6) is beaten by (0.5, 5)
+
+
+FRONT = ["experiment=policy_front", "study.replications=3", "hydra.sweeper.n_trials=4",
+         "hydra.sweeper.sampler.population_size=2", "hydra.sweeper.n_jobs=1",
+         "horizon_weeks=52"]
+
+
+def test_a_multi_objective_search_reports_its_front(tmp_path):
+    result = run_cli(*FRONT, "study.sweep_name=t", cwd=tmp_path, timeout=600)
+    assert result.returncode == 0, result.stderr + result.stdout
+    folder = tmp_path / "results" / "policy_front" / "t"
+    report = (folder / "report.md").read_text()
+    assert "## Policy search: the front of `armed_conflict` and `total_cost_usd`" in report
+    assert "| front |" in report and "| yes |" in report
+    again = pd.read_csv(folder / "reevaluation.csv")
+    assert {"armed_conflict", "total_cost_usd"} <= set(again.columns) and len(again) >= 1
+    runs = pd.read_parquet(folder / "runs.parquet")
+    from sim.study.search import non_dominated
+
+    groups = ["policy", "policy.response_delay_days", "policy.intensity_scale"]
+    means = runs.groupby(groups)[["armed_conflict", "total_cost_usd"]].mean()
+    assert len(again) == len(non_dominated(means.to_numpy()))  # the whole front, again
+
+
+def test_a_multi_objective_search_needs_one_direction_per_objective(tmp_path):
+    result = run_cli(*FRONT, "hydra.sweeper.direction=minimize", "study.sweep_name=bad",
+                     cwd=tmp_path)
+    assert result.returncode == 2
+    assert "hydra.sweeper.direction = minimize: ['minimize', 'minimize']" in result.stderr
+    assert not (tmp_path / "results" / "policy_front" / "bad").exists()

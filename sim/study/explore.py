@@ -161,11 +161,11 @@ def front(runs: pd.DataFrame, x: str = "armed_conflict", y: str = "total_cost_us
           ) -> list[str]:
     """The policies no other policy beats on both mean ``x`` and mean ``y`` over the
     worlds (the default world excluded), in order of ``x``."""
+    from sim.study.search import non_dominated
+
     mx = world_means(runs, x).drop(index=DEFAULT_WORLD, errors="ignore").mean() * _sign(x)
     my = world_means(runs, y).drop(index=DEFAULT_WORLD, errors="ignore").mean() * _sign(y)
-    keep = [p for p in mx.index if not any(
-        (mx[q] <= mx[p] and my[q] <= my[p]) and (mx[q] < mx[p] or my[q] < my[p])
-        for q in mx.index)]
+    keep = [mx.index[i] for i in non_dominated(zip(mx, my.reindex(mx.index)))]
     return sorted(keep, key=lambda p: mx[p])
 
 

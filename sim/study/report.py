@@ -703,6 +703,9 @@ def search_section(sweep_dir: Path, runs: pd.DataFrame, meta: dict) -> list[str]
     trials = pd.DataFrame([{**dict(zip(groups, key if isinstance(key, tuple) else (key,))),
                             **search.score(part, objective, ceiling)}
                            for key, part in runs.groupby(groups, dropna=False)])
+    objectives = list(study.get("objectives") or [])
+    if objectives:
+        return front_section(sweep_dir, runs, groups, objectives, path)
     trials = trials.sort_values("score").head(10)
     show = lambda t: pd.DataFrame({  # noqa: E731
         **{g: t[g].map(lambda v, g=g: readable_input(g, v)) for g in groups if g in t},
@@ -724,6 +727,40 @@ def search_section(sweep_dir: Path, runs: pd.DataFrame, meta: dict) -> list[str]
     else:
         lines += [f"Re-evaluated on {int(again.runs.iloc[0])} fresh seeds (root seed "
                   f"{int(again.root_seed.iloc[0])}, never seen by the search):", "",
+                  markdown_table(show(again)), ""]
+    return lines
+
+
+def front_section(sweep_dir: Path, runs: pd.DataFrame, groups: list[str],
+                  objectives: list[str], path: Path) -> list[str]:
+    """A multi-objective search: every trial's means, the non-dominated trials (the
+    front, marked), and the front re-evaluated on fresh seeds."""
+    from sim.study import search
+
+    trials = runs.groupby(groups, dropna=False)[objectives].mean().reset_index()
+    on_front = set(search.non_dominated(trials[objectives].to_numpy()))
+    trials["front"] = ["yes" if i in on_front else "" for i in range(len(trials))]
+    trials = trials.sort_values(objectives[0])
+
+    def show(t: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({
+            **{g: t[g].map(lambda v, g=g: readable_input(g, v)) for g in groups if g in t},
+            **{f"mean {o}": [format_value(v, o) for v in t[o]] for o in objectives},
+            **({"front": t["front"]} if "front" in t else {})})
+
+    names = " and ".join(f"`{o}`" for o in objectives)
+    lines = [f"## Policy search: the front of {names}", "",
+             f"Optuna's multi-objective search minimises the means of {names} together. A "
+             "trial is on the front when no other trial is at least as good on every "
+             f"objective and better on one ({len(on_front)} of {len(trials)} trials):", "",
+             markdown_table(show(trials)), ""]
+    try:
+        again = pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        again = pd.DataFrame()
+    if not again.empty:
+        lines += [f"The front re-evaluated on {int(again.runs.iloc[0])} fresh seeds (root "
+                  f"seed {int(again.root_seed.iloc[0])}, never seen by the search):", "",
                   markdown_table(show(again)), ""]
     return lines
 

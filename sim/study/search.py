@@ -38,13 +38,24 @@ def score(runs: pd.DataFrame, objective: str, ceiling: float) -> dict[str, float
             "score": cost if feasible else cost + PENALTY_USD * (high - ceiling)}
 
 
+def non_dominated(points) -> list[int]:
+    """Indices of the points (sequences of values, all minimised) that no other point
+    beats: at least as good in every value and better in one (the Pareto front)."""
+    pts = [tuple(float(v) for v in p) for p in points]
+    return [i for i, p in enumerate(pts) if not any(
+        all(a <= b for a, b in zip(q, p)) and any(a < b for a, b in zip(q, p))
+        for q in pts)]
+
+
 def reevaluate(candidates: list[tuple[dict, Params]], root_seed: int, replications: int,
-               objective: str, ceiling: float) -> pd.DataFrame:
-    """Run each candidate on fresh seeds (drawn from ``root_seed``) and score it again."""
+               objective: str, ceiling: float, means: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Run each candidate on fresh seeds (drawn from ``root_seed``) and score it again
+    (with the mean of each outcome of ``means``: a multi-objective search's)."""
     seeds = draw_seeds(root_seed, replications)
     rows = []
     for inputs, params in candidates:
         runs = run_replications(replace(params), seeds, inputs)
-        rows.append({**inputs, **score(runs, objective, ceiling), "runs": len(runs),
+        rows.append({**inputs, **score(runs, objective, ceiling),
+                     **{o: float(runs[o].mean()) for o in means}, "runs": len(runs),
                      "root_seed": root_seed})
     return pd.DataFrame(rows)
