@@ -602,13 +602,18 @@ def exploration_section(sweep_dir: Path, runs: pd.DataFrame, config: dict) -> li
                 ("most worlds satisfied", "satisficing", False))
     lines += ["## Findings", ""]
     for words, col, low in criteria:
-        r = table.loc[table[col].idxmin() if low else table[col].idxmax()]
-        gap = fmt("violence_party_weeks", r.violence_party_weeks_default_regret)
-        value = (f"{r[col]:.0%}" if col == "satisficing" else
-                 fmt("total_cost_usd" if "cost" in col else "violence_party_weeks", r[col]))
-        lines.append(f"- Most robust by {words}: `{r.policy}` ({value}); on the default "
-                     f"world it is {gap} party-weeks of violence behind the best there "
-                     f"(`{best_default}`).")
+        best = table[col].min() if low else table[col].max()
+        tied = table[np.isclose(table[col], best)]  # every policy at the best value
+        value = (f"{best:.0%}" if col == "satisficing" else
+                 fmt("total_cost_usd" if "cost" in col else "violence_party_weeks", best))
+        gaps = "; ".join(f"`{r.policy}` "
+                         f"{fmt('violence_party_weeks', r.violence_party_weeks_default_regret)}"
+                         for _, r in tied.iterrows())
+        lines.append(f"- Most robust by {words}: "
+                     + ", ".join(f"`{p}`" for p in tied.policy) + f" ({value}"
+                     + (", tied" if len(tied) > 1 else "") + "); on the default world "
+                     f"the gap to the best there (`{best_default}`), in party-weeks of "
+                     f"violence: {gaps}.")
     on_front = explore.front(runs)
     lines += ["- The cost–risk front (no policy has both a lower mean risk of armed "
               "conflict and a lower mean total cost over the worlds): "
