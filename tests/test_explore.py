@@ -203,3 +203,15 @@ def test_a_multi_objective_search_needs_one_direction_per_objective(tmp_path):
     assert result.returncode == 2
     assert "hydra.sweeper.direction = minimize: ['minimize', 'minimize']" in result.stderr
     assert not (tmp_path / "results" / "policy_front" / "bad").exists()
+
+
+def test_any_swept_input_is_a_lever(tmp_path):
+    args = ["experiment=robustness", "explore.samples=2", "explore.chunks=1",
+            "study.replications=1", "horizon_weeks=26", "policy=envoy",
+            "policy.response_delay_days=7,90", "study.sweep_name=t"]
+    result = run_cli(*args, cwd=tmp_path, timeout=600)
+    assert result.returncode == 0, result.stderr + result.stdout
+    report = (tmp_path / "results" / "robustness" / "t" / "report.md").read_text()
+    assert "2 lever settings (`policy.response_delay_days`)" in report
+    assert "| policy.response_delay_days | default world" in report
+    assert "\n| 7 |" in report and "\n| 90 |" in report

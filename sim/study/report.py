@@ -553,11 +553,18 @@ def exploration_section(sweep_dir: Path, runs: pd.DataFrame, config: dict) -> li
 
     e, study = config["explore"], config["study"]
     names = list(e["uncertainties"])
+    levers = [c for c in input_columns(runs) if c not in (*names, "sample")
+              and runs[c].nunique(dropna=False) > 1]
+    if levers and levers != ["policy"]:  # several levers: each setting is one "policy"
+        runs = runs.assign(policy=[" / ".join(str(readable_input(c, v)) for c, v in
+                                              zip(levers, row))
+                                   for row in runs[levers].itertuples(index=False)])
     worlds = int((runs["sample"].unique() != explore.DEFAULT_WORLD).sum())
     policies = sorted(runs.policy.unique())
     thresholds = dict(e["satisficing"])
     figures = sweep_dir / "figures"
-    lines = [f"**Ensemble.** {len(policies)} policies (the lever) × {worlds} worlds of a "
+    lever_words = ", ".join(f"`{c}`" for c in levers) or "`policy`"
+    lines = [f"**Ensemble.** {len(policies)} lever settings ({lever_words}) × {worlds} worlds of a "
              f"Latin hypercube over {len(names)} uncertainties (design seed "
              f"{e['design_seed']}; of {e['samples']} planned) and the default world, "
              f"{study['replications']} seeds each, the same seeds for every policy and "
@@ -568,7 +575,7 @@ def exploration_section(sweep_dir: Path, runs: pd.DataFrame, config: dict) -> li
     cell = lambda r, col, key: (f"{fmt(key, r[col])} [{fmt(key, r[col + '_low'])}, "  # noqa: E731
                                 f"{fmt(key, r[col + '_high'])}]")
     shown = pd.DataFrame({
-        "policy": table.policy,
+        (" / ".join(levers) if levers and levers != ["policy"] else "policy"): table.policy,
         "default world: violence (regret)": [
             f"{fmt('violence_party_weeks', r.violence_party_weeks_default)} "
             f"({fmt('violence_party_weeks', r.violence_party_weeks_default_regret)})"
