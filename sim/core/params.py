@@ -1394,6 +1394,20 @@ def _build(cls: type, data: Any, prefix: str, problems: list) -> Any:
     return cls(**kwargs)
 
 
+def field_of(params: Any, dotted: str) -> tuple[dataclasses.Field, Any]:
+    """The dataclass field of a dotted parameter name (its metadata: unit, bounds, help)
+    and its value in ``params``; KeyError if there is no such parameter."""
+    node = params
+    *path, leaf = dotted.split(".")
+    for part in path:
+        node = getattr(node, part, None)
+    fields = {f.name: f for f in dataclasses.fields(node)} if dataclasses.is_dataclass(
+        node) else {}
+    if leaf not in fields:
+        raise KeyError(f"{dotted} is not a parameter of sim.params")
+    return fields[leaf], getattr(node, leaf)
+
+
 def dotted_value(params: Any, dotted: str) -> Any:
     """The value of a dotted parameter name (``dynamics.reaction``) in ``params``."""
     node = params

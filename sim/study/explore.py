@@ -55,8 +55,12 @@ DEFAULT_WORLD = -1
 OUTCOMES_SHOWN = ("violence_party_weeks", "armed_conflict", "total_cost_usd")
 #: Resamples of the seeds for the intervals (seeded).
 RESAMPLES = 400
-#: Seed of the extra trees behind the feature scores (the same report for the same runs).
+#: Seed of the extra trees behind the feature scores and of CART's tree (the same report
+#: for the same runs).
 FEATURE_SEED = 0
+#: The smallest share of the worlds a PRIM box or CART leaf may hold: the EMA Workbench's
+#: default (Friedman & Fisher 1999's minimum support), at least two worlds.
+MASS_MIN = 0.05
 
 
 def design(uncertainties: dict[str, list[float]], samples: int, seed: int
@@ -207,7 +211,7 @@ def discover(runs: pd.DataFrame, names: list[str], policy: str, outcome: str,
         return result
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        mass_min = max(0.05, 2.0 / len(y))  # a box holds at least two worlds
+        mass_min = max(MASS_MIN, 2.0 / len(y))  # a box holds at least two worlds
         p = prim.Prim(x.reset_index(drop=True), y, mass_min=mass_min)
         box = p.find_box()
         traj = box.peeling_trajectory
@@ -228,7 +232,12 @@ def discover(runs: pd.DataFrame, names: list[str], policy: str, outcome: str,
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         c = cart.CART(x.reset_index(drop=True), y, mass_min=mass_min)
-        c.build_tree()
+        # CART.build_tree, with a seed: sklearn breaks ties between features at random
+        from sklearn.tree import DecisionTreeClassifier
+
+        c.clf = DecisionTreeClassifier(min_samples_leaf=int(mass_min * len(y)),
+                                       random_state=FEATURE_SEED)
+        c.clf.fit(c._x, c.y)
     best = max(range(len(c.stats)), key=lambda k: (c.stats[k]["density"],
                                                    c.stats[k]["coverage"]))
     result["cart"] = {"coverage": float(c.stats[best]["coverage"]),

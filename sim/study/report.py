@@ -712,12 +712,12 @@ def search_section(sweep_dir: Path, runs: pd.DataFrame, meta: dict) -> list[str]
     study = (meta.get("config") or {}).get("study", {})
     objective, ceiling = study.get("objective", "total_cost_usd"), study.get("risk_ceiling")
     groups = input_columns(runs)
-    trials = pd.DataFrame([{**dict(zip(groups, key if isinstance(key, tuple) else (key,))),
-                            **search.score(part, objective, ceiling)}
-                           for key, part in runs.groupby(groups, dropna=False)])
     objectives = list(study.get("objectives") or [])
     if objectives:
         return front_section(sweep_dir, runs, groups, objectives, path)
+    trials = pd.DataFrame([{**dict(zip(groups, key if isinstance(key, tuple) else (key,))),
+                            **search.score(part, objective, ceiling)}
+                           for key, part in runs.groupby(groups, dropna=False)])
     trials = trials.sort_values("score").head(10)
     show = lambda t: pd.DataFrame({  # noqa: E731
         **{g: t[g].map(lambda v, g=g: readable_input(g, v)) for g in groups if g in t},
@@ -880,16 +880,11 @@ def readable_input(name: str, value: Any) -> Any:
         return value
     if value != value:
         return "–"
-    import dataclasses
+    from sim.core.params import Params, field_of
 
-    from sim.core.params import Params, dotted_value
-
-    *path, leaf = name.split(".")
     try:
-        node = dotted_value(Params(), ".".join(path)) if path else Params()
-        meta = {f.name: f.metadata for f in dataclasses.fields(node)}[leaf]
-        unit = meta.get("unit", "-")
-    except (AttributeError, KeyError, TypeError):
+        unit = field_of(Params(), name)[0].metadata.get("unit", "-")
+    except KeyError:  # not a parameter (a study's own input)
         unit = "-"
     if unit in ("days", "weeks"):
         return f"{value:.0f}" if abs(value) >= 10 else f"{value:.1f}".rstrip("0").rstrip(".")

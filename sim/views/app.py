@@ -76,6 +76,7 @@ from sim.views.timeline import (
     peak_above_stable,
 )
 from sim.views.worlds import (
+    COMPARE_DELAYS,
     COMPARE_WORLDS,
     CURVE_DELAYS,
     CURVE_WORLDS,
@@ -263,7 +264,8 @@ COMPARE_MODES = {"delay": "Delay", "policy": "Policy", "lever": "Resources",
 
 def compare_start(settings: dict) -> dict:
     """The Compare tab's starting choices for the visitor's settings."""
-    return {"mode": "delay", "delay": (7, 90), "policy": (settings.get("policy")
+    return {"mode": "delay", "delay": tuple(int(d) for d in COMPARE_DELAYS),
+            "policy": (settings.get("policy")
                                                           or START_POLICY, "none"),
             "lever": ("baseline", "more_envoys"), "lead": ("un", "regional_lead"),
             "worlds": COMPARE_WORLDS}

@@ -71,15 +71,11 @@ def baseline() -> Params:
 
 
 def field_of(dotted: str, params: Params | None = None) -> tuple[dataclasses.Field, Any]:
-    """The dataclass field of a dotted parameter name and its value in ``params``."""
-    node: Any = params if params is not None else baseline()
-    *path, leaf = dotted.split(".")
-    for part in path:
-        node = getattr(node, part)
-    fields = {f.name: f for f in dataclasses.fields(node)}
-    if leaf not in fields:
-        raise KeyError(f"{dotted} is not a parameter of sim.params")
-    return fields[leaf], getattr(node, leaf)
+    """The dataclass field of a dotted parameter name and its value in ``params``
+    (default: the dashboard's start, :func:`baseline`)."""
+    from sim.core.params import field_of as lookup
+
+    return lookup(params if params is not None else baseline(), dotted)
 
 
 def effective_delay(params: Params) -> float:

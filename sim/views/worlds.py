@@ -31,6 +31,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from sim.config import CompareParams
 from sim.core import metrics
 from sim.core.metrics import OUTCOMES, Kind
 from sim.core.model import ConflictModel
@@ -41,10 +42,8 @@ from sim.views.dashboard import SHOWN, outcome_label, settings_params
 __all__ = ["COMPARE_WORLDS", "CURVE_DELAYS", "CURVE_WORLDS", "LEADS", "MODES",
            "Comparison", "Curve", "compare_worlds", "delay_curve", "figure_compare",
            "figure_curve", "money", "seeds_text", "setting_change", "world_runs",
-           "compare_params", "plot_compare", "figure_slide"]
+           "compare_params", "plot_compare", "figure_slide", "COMPARE_DELAYS"]
 
-#: Worlds the Compare tab runs by default: 2 × 30 runs, about 3 s on one core.
-COMPARE_WORLDS = 30
 #: Worlds and delays (days) of the curve by default: 8 × 12 runs, about 4 s.
 CURVE_WORLDS = 12
 CURVE_DELAYS: tuple[int, ...] = (0, 7, 14, 30, 60, 90, 180)
@@ -60,6 +59,12 @@ HEADLINE = ("violence_party_weeks", "total_cost_usd", "armed_conflict")
 LEVEL = 0.95
 
 Progress = Callable[[int, int], None]
+
+
+#: Worlds and delays (days) the Compare tab and ``plot=compare`` start with
+#: (``sim.config.CompareParams``, typed once there): 2 × 30 runs, about 3 s on one core.
+COMPARE_WORLDS = CompareParams().worlds
+COMPARE_DELAYS = tuple(CompareParams().delays_days)
 
 
 def money(value: float, signed: bool = False) -> str:
@@ -343,14 +348,14 @@ def delay_curve(settings: dict[str, Any], delays=CURVE_DELAYS, n_worlds: int = C
     start = int(settings.get("seed", 0) if first_seed is None else first_seed)
     seeds = np.arange(start, start + int(n_worlds))
     total = (len(delays) + 1) * seeds.size
-    values = {}
+    values, policy = {}, None
     for j, d in enumerate(delays):
-        s, exact = setting_change(settings, "delay", d)
-        values[d] = _run_arm(settings_params(s, exact), seeds, progress, j * seeds.size, total)
+        params = settings_params(*setting_change(settings, "delay", d))
+        policy = params.policy.name
+        values[d] = _run_arm(params, seeds, progress, j * seeds.size, total)
     none, _ = setting_change(settings, "policy", "none")
     reference = _run_arm(settings_params(none), seeds, progress, len(delays) * seeds.size,
                          total)
-    policy = str(settings.get("policy") or settings_params(settings).policy.name)
     return Curve(policy, delays, seeds, values, reference)
 
 
@@ -471,8 +476,8 @@ def figure_slide(comp: Comparison, runs=None, *, dpi: int = 150) -> Figure:
     return fig
 
 
-def plot_compare(params: Params, folder, delays=(7.0, 90.0), n_worlds: int = COMPARE_WORLDS
-                 ) -> list:
+def plot_compare(params: Params, folder, delays=COMPARE_DELAYS,
+                 n_worlds: int = COMPARE_WORLDS) -> list:
     """``python -m sim plot=compare``: the run's settings with response delays A and B on
     ``n_worlds`` worlds from its seed; writes ``compare.png`` (the slide),
     ``compare_worlds.png`` (every world's difference) and ``compare.txt`` (the headline)
